@@ -1,0 +1,145 @@
+/** Types of a resolved definitions package (mirror definitions/schemas/*.schema.json). */
+
+export type OrgLevel = 'district' | 'street' | 'community' | 'grid';
+export type HandlingLevel = 'community' | 'street' | 'district';
+export type TimeLimitType = 'urgent' | 'workHours' | 'workDays' | 'naturalDays';
+
+export interface Manifest {
+  key: string;
+  name: string;
+  version: string;
+  districtCode?: string;
+  standard?: string;
+  extends?: string;
+  resolvedFrom?: string;
+  description?: string;
+}
+
+export interface OrgUnit {
+  code: string;
+  name: string;
+  shortName?: string;
+  level: OrgLevel;
+  parent?: string;
+  kind?: 'base' | 'department';
+  population?: number;
+  households?: number;
+  area?: number;
+}
+
+export type Ring = number[][];
+export interface Geometry {
+  type: 'Polygon' | 'MultiPolygon';
+  coordinates: Ring[] | Ring[][];
+}
+export interface BoundaryFeature {
+  type: 'Feature';
+  properties: { code: string } & Record<string, unknown>;
+  geometry: Geometry;
+}
+
+export interface Department {
+  code: string;
+  name: string;
+  shortName?: string;
+  kind?: 'functional' | 'utility' | 'street-office';
+  orgUnit: string;
+  phone?: string;
+}
+
+export interface Role {
+  code: string;
+  name: string;
+  nameEn?: string;
+  scope: 'grid' | 'community' | 'street' | 'district' | 'department' | 'self';
+  description?: string;
+}
+
+export interface UserSeed {
+  username: string;
+  name: string;
+  orgUnit: string;
+  roles: string[];
+  grids?: string[];
+  department?: string;
+  phone?: string;
+}
+
+export interface TimeLimitStage {
+  name: string;
+  amount: number;
+  type: TimeLimitType;
+}
+export interface TimeLimit {
+  type: TimeLimitType;
+  amount: number;
+  stages?: TimeLimitStage[];
+}
+
+export interface Subclass {
+  code: string;
+  name: string;
+  registrationConditions: { text: string; timeLimit?: TimeLimit }[];
+  timeLimit: TimeLimit;
+  closingConditions: string[];
+  level: HandlingLevel;
+  urgent?: boolean;
+}
+export interface EventClass {
+  code: string;
+  name: string;
+  subclasses: Subclass[];
+}
+
+export interface Responsibility {
+  subclass: string;
+  scope?: string;
+  level: HandlingLevel;
+  departments: { code: string; role: 'primary' | 'assisting' }[];
+  basis?: string;
+  timeLimit?: TimeLimit;
+}
+
+export interface WorkingCalendar {
+  timezone: string;
+  workHours: { start: string; end: string }[];
+  years: { year: number; holidays?: { name: string; dates: string[] }[]; workdays?: { date: string; reason?: string }[] }[];
+}
+
+export interface AssessmentProfile {
+  indicators: { code: string; name: string; weight: number; inverse?: boolean }[];
+  bands: { grade: string; min: number }[];
+}
+
+/** A form definition: JSON Schema with Formily x-* keys. */
+export interface FormDefinition {
+  key: string;
+  name: string;
+  version: number;
+  type: 'object';
+  properties: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** The data of a resolved package, by file kind. */
+export interface PackageData {
+  orgUnits?: { units: OrgUnit[] };
+  boundaries?: { type: 'FeatureCollection'; features: BoundaryFeature[] };
+  departments?: { departments: Department[] };
+  roles?: { roles: Role[] };
+  users?: { users: UserSeed[] };
+  catalogue?: { classes: EventClass[] };
+  responsibilities?: { responsibilities: Responsibility[] };
+  calendar?: WorkingCalendar;
+  assessment?: AssessmentProfile;
+}
+
+/** A resolved (base + overlay) and validated definitions package: what gets published. */
+export interface ResolvedPackage {
+  manifest: Manifest;
+  data: PackageData;
+  /** BPMN XML by path inside the package (e.g. `processes/event-closed-loop.bpmn`). */
+  processes: Record<string, string>;
+  /** Forms by path inside the package (e.g. `forms/event-report.form.json`). */
+  forms: Record<string, FormDefinition>;
+}

@@ -1,0 +1,63 @@
+/** `gridflow serve` and `gridflow demo`: run GridFlow; demo first loads the demo district. */
+import type { Command } from 'commander';
+import type { Knex } from 'knex';
+import { hash } from '@node-rs/argon2';
+import { demoDistrictPackageDir } from '@gridflow/definitions';
+import { DefinitionsService } from '../definitions/definitions.service.ts';
+import { migrateLatest } from '../db/migrate.ts';
+import { startServer } from '../server/serve.ts';
+import { redactUrl } from '../db/connection.ts';
+import type { CliContext } from './context.ts';
+
+/** Gives demo accounts that have no password the demo password; returns one login per role. */
+async function prepareDemoLogins(db: Knex, password: string): Promise<{ username: string; name: string; role: string }[]> {
+  const passwordHash = await hash(password);
+  await db('users').whereNull('password_hash').where({ source: 'definitions' }).update({ password_hash: passwordHash, must_change_password: false });
+  const rows = await db('users as u').join('user_roles as ur', 'ur.user_id', 'u.id').join('roles as r', 'r.code', 'ur.role_code')
+    .where('u.status', 'active').orderBy('u.username').select('u.username', 'u.display_name as name', 'r.code as roleCode', 'r.name as role') as
+    { username: string; name: string; roleCode: string; role: string }[];
+  const perRole = new Map<string, { username: string; name: string; role: string }>();
+  for (const r of rows) if (!perRole.has(r.roleCode)) perRole.set(r.roleCode, { username: r.username, name: r.name, role: r.role });
+  return [...perRole.values()];
+}
+
+async function serveUntilStopped(ctx: CliContext, db: Knex, banner: (url: string) => void): Promise<void> {
+  const running = await startServer(db, ctx.config);
+  banner(running.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+}
+
+/** Registers serve and demo. */
+export function registerServeCommands(program: Command, ctx: CliContext): void {
+  const en = ctx.config.locale === 'en';
+  program.command('serve').description('run the GridFlow server').action(async () => {
+    const db = await ctx.database();
+    await migrateLatest(db);
+    await serveUntilStopped(ctx, db, (url) => console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`));
+  });
+
+  program.command('demo').description('load the demo district on the configured database and run the server')
+    .option('--no-serve', 'load the demo district and exit')
+    .action(async (opts: { serve: boolean }) => {
+      const db = await ctx.database();
+      await migrateLatest(db);
+      const { outcomes } = await new DefinitionsService(db).import(demoDistrictPackageDir, 'demo');
+      const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
+      const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
+      const banner = (url: string) => {
+        console.log(en ? `\nGridFlow demo district: ${loaded}` : `\nGridFlow 示范区配置：${loaded}`);
+        console.log(en ? `Database: ${redactUrl(ctx.config.databaseUrl)}` : `数据库：${redactUrl(ctx.config.databaseUrl)}`);
+        if (url) console.log(en ? `Open ${url}` : `访问地址：${url}`);
+        console.log(en ? `Demo logins (password ${ctx.config.demoPassword}):` : `演示账号（密码均为 ${ctx.config.demoPassword}）：`);
+        for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);
+        if (url) console.log(en ? 'Press Ctrl+C to stop.' : '按 Ctrl+C 停止。');
+      };
+      if (opts.serve) await serveUntilStopped(ctx, db, banner);
+      else banner('');
+    });
+}
