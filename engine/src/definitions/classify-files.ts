@@ -9,6 +9,8 @@ export interface ClassifiedFiles {
   data: Partial<Record<DataKindId, SourceFile>>;
   processes: SourceFile[];
   forms: SourceFile[];
+  /** Kinds with more than one file: none of them is used. */
+  ambiguous: DataKindId[];
 }
 
 const ignored = (path: string) => {
@@ -18,7 +20,7 @@ const ignored = (path: string) => {
 
 /** Classifies files; unknown files are warnings, two files of one kind an error. */
 export function classifyFiles(files: SourceFile[], label: (path: string) => string, problems: Problems): ClassifiedFiles {
-  const result: ClassifiedFiles = { data: {}, processes: [], forms: [] };
+  const result: ClassifiedFiles = { data: {}, processes: [], forms: [], ambiguous: [] };
   const seen = new Map<DataKindId, SourceFile[]>();
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     if (ignored(file.path)) continue;
@@ -38,8 +40,12 @@ export function classifyFiles(files: SourceFile[], label: (path: string) => stri
     seen.set(kind.id, [...(seen.get(kind.id) ?? []), file]);
   }
   for (const [id, list] of seen) {
-    if (list.length > 1) problems.error('file.ambiguous', { file: label((list[1] as SourceFile).path) }, { files: list.map((f) => f.path).join(', ') });
-    result.data[id] = list[0];
+    if (list.length > 1) {
+      problems.error('file.ambiguous', { file: label((list[1] as SourceFile).path) }, { files: list.map((f) => f.path).join(', ') });
+      result.ambiguous.push(id);
+    } else {
+      result.data[id] = list[0];
+    }
   }
   return result;
 }

@@ -13,7 +13,7 @@ import { wholeFile } from './provenance.ts';
 import type { ProvNode } from './provenance.ts';
 import { validateAgainstSchema, validatorFor } from './schema-validation.ts';
 import { parseDataFile } from './source-file.ts';
-import type { SourceFile } from './source-file.ts';
+import type { SourceFile, SyntaxProblem } from './source-file.ts';
 import { classifyFiles } from './classify-files.ts';
 import { runCrossChecks } from './cross-checks.ts';
 import type { FormSource, ProcessSource } from './check-processes.ts';
@@ -51,13 +51,15 @@ interface TracedPackage {
   processes: Map<string, ProcessSource>;
   forms: Map<string, FormSource>;
   unpublishedBases: ResolvedPackage[];
+  /** Kinds whose file could not be parsed: not checked across files, to avoid echoes. */
+  broken: Set<DataKindId>;
 }
 
 /** Loads, resolves and validates a package. Pure apart from the injected base lookup. */
 export async function loadPackage(source: SourcePackage, options: LoadOptions = {}): Promise<LoadResult> {
   const problems = new Problems();
   const traced = await tracePackage(source, options, problems, []);
-  if (traced && !problems.hasErrors) validateResolved(traced, problems);
+  if (traced) validateResolved(traced, problems);
   const list = dedupe(sortProblems(problems.list));
   if (!traced || problems.hasErrors) return { unpublishedBases: traced?.unpublishedBases ?? [], problems: list };
   return { resolved: toResolved(traced), unpublishedBases: traced.unpublishedBases, problems: list };
@@ -79,11 +81,13 @@ async function tracePackage(source: SourcePackage, options: LoadOptions, problem
   const label = labelOf(source);
   const files = classifyFiles(source.files, label, problems);
   const docs: Partial<Record<DataKindId, Traced>> = {};
+  const broken = new Set<DataKindId>(files.ambiguous);
   for (const kind of dataKinds) {
     const file = files.data[kind.id];
     if (!file) continue;
     const { parsed, errors } = parseDataFile(file);
-    for (const e of errors) problems.error('file.syntax', { file: label(file.path), position: e.position }, { detail: e.message });
+    reportSyntaxErrors(problems, label(file.path), errors);
+    if (errors.length > 0) broken.add(kind.id);
     if (parsed) docs[kind.id] = { value: parsed.data, prov: wholeFile({ label: label(file.path), locate: parsed.locate }) };
   }
   const manifestDoc = docs.manifest;
@@ -98,12 +102,15 @@ async function tracePackage(source: SourcePackage, options: LoadOptions, problem
   const forms = new Map<string, FormSource>();
   for (const f of files.forms) {
     const { parsed, errors } = parseDataFile(f);
-    for (const e of errors) problems.error('file.syntax', { file: label(f.path), position: e.position }, { detail: e.message });
+    reportSyntaxErrors(problems, label(f.path), errors);
     if (parsed) forms.set(f.path, { label: label(f.path), path: f.path, form: parsed.data as FormDefinition, locate: parsed.locate });
   }
 
   const base = manifest.extends ? await traceBase(manifest, manifestDoc.prov, options, problems, [...chain, manifest.key]) : undefined;
+  // Without its base an overlay cannot be resolved; checking it alone would only report echoes.
+  if (manifest.extends && !base) return undefined;
   const unpublishedBases = base?.unpublishedBases ?? [];
+  for (const id of base?.broken ?? []) broken.add(id);
   for (const kind of dataKinds) {
     if (kind.id === 'manifest') continue;
     const own = docs[kind.id];
@@ -116,7 +123,13 @@ async function tracePackage(source: SourcePackage, options: LoadOptions, problem
     for (const [path, p] of base.processes) if (!processes.has(path)) processes.set(path, p);
     for (const [path, f] of base.forms) if (!forms.has(path)) forms.set(path, f);
   }
-  return { manifest, docs, processes, forms, unpublishedBases };
+  return { manifest, docs, processes, forms, unpublishedBases, broken };
+}
+
+/** The first syntax error of a file: parsers report one mistake several ways on the lines after it. */
+function reportSyntaxErrors(problems: Problems, file: string, errors: SyntaxProblem[]): void {
+  const [first] = errors;
+  if (first) problems.error('file.syntax', { file, position: first.position }, { detail: first.message });
 }
 
 async function traceBase(manifest: Manifest, prov: ProvNode, options: LoadOptions, problems: Problems, chain: string[]): Promise<TracedPackage | undefined> {
@@ -134,7 +147,7 @@ async function traceBase(manifest: Manifest, prov: ProvNode, options: LoadOption
   }
   if (found.kind === 'published') return fromPublished(found.pkg);
   const traced = await tracePackage(found.source, options, problems, chain);
-  if (!traced || problems.hasErrors) return traced;
+  if (!traced) return traced;
   validateResolved(traced, problems);
   if (!problems.hasErrors) traced.unpublishedBases = [...traced.unpublishedBases, toResolved(traced)];
   return traced;
@@ -154,12 +167,13 @@ function fromPublished(pkg: ResolvedPackage): TracedPackage {
     processes: new Map(Object.entries(pkg.processes).map(([path, xml]) => [path, { label: file(path).label, xml }])),
     forms: new Map(Object.entries(pkg.forms).map(([path, form]) => [path, { label: file(path).label, path, form, locate: () => undefined }])),
     unpublishedBases: [],
+    broken: new Set(),
   };
 }
 
 function validateResolved(pkg: TracedPackage, problems: Problems): void {
   const provs: Partial<Record<DataKindId, ProvNode>> = {};
-  const invalid = new Set<DataKindId>();
+  const invalid = new Set<DataKindId>(pkg.broken);
   for (const kind of dataKinds) {
     const doc = pkg.docs[kind.id];
     if (!doc) continue;

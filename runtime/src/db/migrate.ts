@@ -10,6 +10,12 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
   return applied;
 }
 
+/** Applies the next pending migration only; returns its name (none when up to date). */
+export async function migrateUp(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.up(config)) as [number, string[]];
+  return applied;
+}
+
 /** Rolls back the last batch (or everything with `all`); returns the names rolled back. */
 export async function migrateRollback(db: Knex, all = false): Promise<string[]> {
   const [, rolledBack] = (await db.migrate.rollback(config, all)) as [number, string[]];
