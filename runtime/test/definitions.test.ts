@@ -137,7 +137,7 @@ describeEachDatabase('definitions import and export', (test) => {
     const boundaries = JSON.parse(readFileSync(boundariesFile, 'utf8')) as { features: { properties: { code: string } }[] };
     boundaries.features = boundaries.features.filter((f) => f.properties.code !== grid);
     writeFileSync(boundariesFile, JSON.stringify(boundaries));
-    copies.edit(join(copies.district, 'users.yaml'), /  - username: wgy005\n(    .*\n)*/, '');
+    copies.edit(join(copies.district, 'users.yaml'), / {2}- username: wgy005\n( {4}.*\n)*/, '');
     copies.edit(join(copies.district, 'departments.yaml'), '区综合行政执法局', '区城市管理综合执法局');
 
     const { outcomes } = await service.import(copies.district);

@@ -1,0 +1,51 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/gridflow.mjs', import.meta.url));
+
+describe('gridflow demo (the Quick start)', () => {
+  it('loads the demo district, serves it and prints the URL and one login per role', async () => {
+    const child = spawn(process.execPath, [bin, 'demo'], {
+      env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'gridflow-demo-')), PORT: '0', GRIDFLOW_LANG: 'zh-CN' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /访问地址：(http:\/\/\S+)/.exec(out);
+          if (m?.[1] && out.includes('按 Ctrl+C 停止')) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`demo exited with ${code}: ${err}`)));
+      });
+      for (const username of ['wgy001', 'sqgzry01', 'jddd01', 'qddd01', 'bmcz01', 'ld01', 'sm01', 'rx01', 'sj01', 'admin', 'pz01']) {
+        assert.match(out, new RegExp(`^  ${username} `, 'm'), `login ${username} printed`);
+      }
+      assert.match(out, /演示账号（密码均为 \S+）/);
+
+      const health = await fetch(new URL('/api/health', url));
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      const home = await (await fetch(url)).text();
+      assert.match(home, /示范区/);
+      const top = await (await fetch(new URL('/api/org/units', url))).json() as { units: { code: string; level: string }[] };
+      assert.deepEqual(top.units.map((u) => u.level), ['district']);
+      const streets = await (await fetch(new URL(`/api/org/units?parent=${top.units[0]?.code}`, url))).json() as { units: unknown[] };
+      assert.ok(streets.units.length >= 4);
+      const bad = await fetch(new URL('/api/org/units?parent=x;drop', url), { headers: { 'accept-language': 'en' } });
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /parent must be an org unit code/);
+      const missing = await fetch(new URL('/api/nothing', url));
+      assert.equal(missing.status, 404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
