@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPackage, formatProblem } from '../src/index.ts';
+import { parse } from 'yaml';
 import { applyEdits, miniPackages, readInvalidFixtures } from './support/fixture-package.ts';
 
 describe('definitions validation', () => {
@@ -34,4 +35,29 @@ describe('definitions validation', () => {
       }
     });
   }
+});
+
+describe('definitions file formats', () => {
+  it('accepts JSON wherever YAML is accepted, with the same result', async () => {
+    const { packages, options } = miniPackages();
+    const yamlResult = await loadPackage(packages['mini-district']!, options);
+    const district = packages['mini-district']!;
+    for (const file of district.files.filter((f) => f.path.endsWith('.yaml'))) {
+      file.text = JSON.stringify(parse(file.text), null, 2);
+      file.path = file.path.replace(/\.yaml$/, '.json');
+    }
+    const jsonResult = await loadPackage(district, options);
+    assert.deepEqual(jsonResult.problems, []);
+    assert.deepEqual(jsonResult.resolved, yamlResult.resolved);
+  });
+
+  it('reports a JSON problem with its line', async () => {
+    const { packages, options } = miniPackages();
+    const departments = packages['mini-district']!.files.find((f) => f.path === 'departments.yaml')!;
+    departments.path = 'departments.json';
+    departments.text = '{\n  "departments": [\n    { "code": "D01", "name": "执法局", "orgUnit": "370102", "color": "red" }\n  ]\n}\n';
+    const result = await loadPackage(packages['mini-district']!, options);
+    const errors = result.problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file}:${p.line}`);
+    assert.ok(errors.includes('schema.additionalProperties mini-district/departments.json:3'), errors.join('\n'));
+  });
 });
