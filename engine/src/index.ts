@@ -16,3 +16,7 @@ export { diffPackages } from './definitions/diff.ts';
 export type { PackageDiff, CollectionDiff } from './definitions/diff.ts';
 export type * from './definitions/model.ts';
 export { pointInPolygon, pointInGeometry } from './geo/point-in-polygon.ts';
+export { EngineProcess, freePort } from './engine-process/engine-process.ts';
+export type { EngineProcessOptions } from './engine-process/engine-process.ts';
+export { ensureEngineJar } from './engine-process/engine-jar.ts';
+export type { EngineFlavour } from './engine-process/engine-jar.ts';
