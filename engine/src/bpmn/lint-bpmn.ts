@@ -1,0 +1,44 @@
+/**
+ * Lints a BPMN file before deploy: parses it in the Camunda 7 dialect and runs the chosen bpmnlint
+ * recommended rules plus GridFlow's rules, reporting every problem at once.
+ */
+import { BpmnModdle } from 'bpmn-moddle';
+import type { ModdleImportResult } from 'bpmn-moddle';
+import { Linter } from 'bpmnlint';
+import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { sortFindings } from './bpmn-finding.ts';
+import type { BpmnFinding, LintBpmnOptions } from './bpmn-finding.ts';
+import { scanElementPositions } from './element-positions.ts';
+import { FindingFactory } from './finding-factory.ts';
+import { gridflowResolver, gridflowRulePrefix, lintConfig } from './lint-config.ts';
+import { isModdleElement } from './moddle-element.ts';
+
+/**
+ * Every problem of a BPMN file: malformed XML gives one `bpmn-syntax` finding; otherwise import
+ * problems (`bpmn-schema`) and the findings of every rule, ordered by position.
+ */
+export async function lintBpmn(xml: string, options: LintBpmnOptions): Promise<BpmnFinding[]> {
+  const positions = scanElementPositions(xml, options.file);
+  const findings = new FindingFactory({}, positions, options.file);
+  if (positions.syntaxError) {
+    const { detail, ...at } = positions.syntaxError;
+    return [findings.coded('bpmn-syntax', 'error', '', 'syntax.malformed', { detail }, at)];
+  }
+  let imported: ModdleImportResult;
+  try {
+    imported = await new BpmnModdle({ camunda: camundaPackage }).fromXML(xml);
+  } catch (e) {
+    return [findings.coded('bpmn-syntax', 'error', '', 'syntax.notBpmn', { detail: (e as Error).message.split('\n')[0] }, positions.root)];
+  }
+  const factory = new FindingFactory(imported.elementsById, positions, options.file);
+  const result = imported.warnings.map((warning) => factory.fromImportWarning(warning));
+  // bpmn-moddle creates many-valued properties on first `get`; bpmnlint's `global` rule reads
+  // `rootElements` directly and fails on a file without any, so create the (empty) list first.
+  if (isModdleElement(imported.rootElement)) imported.rootElement.get('rootElements');
+  const reports = await new Linter({ resolver: gridflowResolver }).lint(imported.rootElement, lintConfig(options));
+  for (const [name, list] of Object.entries(reports)) {
+    const rule = name.startsWith(gridflowRulePrefix) ? name.slice(gridflowRulePrefix.length) : name;
+    for (const report of list) result.push(factory.fromReport(rule, report));
+  }
+  return sortFindings(result);
+}
