@@ -1,4 +1,5 @@
 /** Runtime configuration: parsed once at start from the environment; every key has a default. */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLocale } from '@gridflow/engine';
 import type { Locale } from '@gridflow/engine';
@@ -19,6 +20,27 @@ export interface Config {
   logLevel: string;
   /** GRIDFLOW_DEMO_PASSWORD: password given to demo accounts by `gridflow demo`. Default Gridflow@2026 */
   demoPassword: string;
+  engine: EngineConfig;
+}
+
+/** Where the process engine is. */
+export interface EngineConfig {
+  /** ENGINE_URL: an engine (or a load balancer of engine nodes) to use, e.g. http://engine:8089. Unset: GridFlow starts its own. */
+  url?: string;
+  /** ENGINE_SECRET: password of user `gridflow` on the engine. Required with ENGINE_URL; random per start otherwise. */
+  secret?: string;
+  /** ENGINE_FLAVOUR: operaton or camunda, for the built-in engine. Default operaton */
+  flavour: 'operaton' | 'camunda';
+  /** ENGINE_PORT: port of the built-in engine on 127.0.0.1 (0 = any free port). Default 0 */
+  port: number;
+  /** ENGINE_DATA_DIR: H2 files of the built-in engine. Default $DATA_DIR/engine */
+  dataDir: string;
+  /** ENGINE_DB_URL / ENGINE_DB_USER / ENGINE_DB_PASSWORD: JDBC database of the built-in engine instead of H2. */
+  database?: { jdbcUrl: string; user?: string; password?: string };
+  /** ENGINE_JAVA_OPTS: JVM options of the built-in engine (space separated). */
+  javaOptions?: string[];
+  /** GRIDFLOW_WORKER_ID: id of this runtime's external-task worker. Default gridflow-<hostname>-<pid> */
+  workerId: string;
 }
 
 /** Reads the configuration from an environment (process.env by default). */
@@ -36,5 +58,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: parseLocale(env.GRIDFLOW_LANG ?? env.LANG),
     logLevel: env.LOG_LEVEL ?? 'info',
     demoPassword: env.GRIDFLOW_DEMO_PASSWORD ?? 'Gridflow@2026',
+    engine: engineConfig(env, dataDir),
   };
+}
+
+function engineConfig(env: NodeJS.ProcessEnv, dataDir: string): EngineConfig {
+  const flavour = env.ENGINE_FLAVOUR ?? 'operaton';
+  if (flavour !== 'operaton' && flavour !== 'camunda') throw new Error(`ENGINE_FLAVOUR must be operaton or camunda, got "${flavour}"`);
+  if (env.ENGINE_URL && !env.ENGINE_SECRET) throw new Error('ENGINE_SECRET is required with ENGINE_URL (the password of user gridflow on the engine)');
+  const config: EngineConfig = {
+    flavour,
+    port: Number(env.ENGINE_PORT ?? 0),
+    dataDir: resolve(env.ENGINE_DATA_DIR ?? resolve(dataDir, 'engine')),
+    workerId: env.GRIDFLOW_WORKER_ID ?? `gridflow-${hostname()}-${process.pid}`,
+  };
+  if (env.ENGINE_URL) config.url = env.ENGINE_URL.replace(/\/+$/, '').replace(/\/engine-rest$/, '');
+  if (env.ENGINE_SECRET) config.secret = env.ENGINE_SECRET;
+  if (env.ENGINE_DB_URL) config.database = { jdbcUrl: env.ENGINE_DB_URL, user: env.ENGINE_DB_USER ?? '', password: env.ENGINE_DB_PASSWORD ?? '' };
+  if (env.ENGINE_JAVA_OPTS) config.javaOptions = env.ENGINE_JAVA_OPTS.split(/\s+/).filter(Boolean);
+  return config;
 }

@@ -58,8 +58,10 @@ public record EngineSettings(
     if (externalDatabase()) {
       return dbUrl;
     }
-    // file mode, no AUTO_SERVER; the engine closes the database itself on shutdown
-    return "jdbc:h2:file:" + dataDir.resolve("engine") + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE";
+    // file mode, no AUTO_SERVER; the engine closes the database itself on shutdown.
+    // WRITE_DELAY=0: a commit reaches the file at once, so a killed engine loses no committed
+    // transaction (the default delay of up to a second loses them, though the outbox delivered them).
+    return "jdbc:h2:file:" + dataDir.resolve("engine") + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
   /** Spring properties derived from these settings (applied as default properties). */

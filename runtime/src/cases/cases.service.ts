@@ -1,0 +1,89 @@
+/**
+ * Starting cases: the case row is committed first (status `starting`), then the process instance
+ * is started with the case id as business key, then the case is linked. A crash in between leaves
+ * a `starting` case that the reconciler links to its instance or starts (never twice: it looks the
+ * instance up by business key first). So no case lacks its instance and no instance its case.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { engineFetch } from '../engine-sync/engine-connection.ts';
+import type { EngineConnection } from '../engine-sync/engine-connection.ts';
+
+/** How long a runtime holds the right to start a case's instance (longer than a start request may take). */
+const START_CLAIM_MS = 30_000;
+/** Timeout of a start request to the engine. */
+const START_TIMEOUT_MS = 20_000;
+
+/** A request to start a case. */
+export interface StartCase {
+  processKey: string;
+  orgUnitCode?: string;
+  /** Plain values: strings, numbers, booleans, dates; objects are stored as JSON strings. */
+  variables?: Record<string, unknown>;
+}
+
+/** Camunda typed values from plain values (no Spin: JSON goes as String). */
+export function toEngineVariables(values: Record<string, unknown> = {}): Record<string, { value: unknown; type: string }> {
+  const out: Record<string, { value: unknown; type: string }> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (v === null || v === undefined) out[name] = { value: null, type: 'Null' };
+    else if (v instanceof Date) out[name] = { value: v.toISOString().replace('Z', '+0000'), type: 'Date' };
+    else if (typeof v === 'boolean') out[name] = { value: v, type: 'Boolean' };
+    else if (typeof v === 'number') out[name] = { value: v, type: Number.isInteger(v) ? (Math.abs(v) > 2 ** 31 - 1 ? 'Long' : 'Integer') : 'Double' };
+    else if (typeof v === 'string') out[name] = { value: v, type: 'String' };
+    else out[name] = { value: JSON.stringify(v), type: 'String' };
+  }
+  return out;
+}
+
+/** Cases and their process instances. */
+export class CasesService {
+  constructor(private readonly db: Knex, private readonly engine: EngineConnection, private readonly clock: () => Date = () => new Date()) {}
+
+  /** Creates a case and starts its process; returns the case id and instance id. */
+  async start(request: StartCase): Promise<{ caseId: string; processInstanceId: string }> {
+    const caseId = randomUUID();
+    const now = this.clock();
+    await this.db('cases').insert({
+      id: caseId, process_definition_key: request.processKey, status: 'starting', org_unit_code: request.orgUnitCode ?? null,
+      start_variables: JSON.stringify(request.variables ?? {}), created_at: now, updated_at: now,
+      start_claimed_until: new Date(now.getTime() + START_CLAIM_MS),
+    });
+    try {
+      const processInstanceId = await this.startInstance(caseId, request.processKey, request.variables ?? {});
+      return { caseId, processInstanceId };
+    } catch (e) {
+      // The case is accepted; release the claim so the reconciler starts it as soon as it can.
+      await this.db('cases').where({ id: caseId }).update({ start_claimed_until: null, start_error: String((e as Error).message).slice(0, 1000) });
+      throw e;
+    }
+  }
+
+  /**
+   * Claims a `starting` case for START_CLAIM_MS so that only one runtime (or reconciler pass) starts it;
+   * false when another one holds the claim.
+   */
+  async claimStart(caseId: string): Promise<boolean> {
+    const now = this.clock();
+    const claimed = await this.db('cases').where({ id: caseId }).whereNull('process_instance_id')
+      .where((q) => q.whereNull('start_claimed_until').orWhere('start_claimed_until', '<', now))
+      .update({ start_claimed_until: new Date(now.getTime() + START_CLAIM_MS) });
+    return claimed === 1;
+  }
+
+  /** Starts (or finds, if it was started before a crash) the instance of a `starting` case and links it. */
+  async startInstance(caseId: string, processKey: string, variables: Record<string, unknown>): Promise<string> {
+    const existing = await engineFetch<{ id: string }[]>(this.engine, 'GET', `/engine-rest/history/process-instance?processInstanceBusinessKey=${encodeURIComponent(caseId)}&processDefinitionKey=${encodeURIComponent(processKey)}`);
+    const id = existing[0]?.id ?? (await engineFetch<{ id: string }>(this.engine, 'POST', `/engine-rest/process-definition/key/${encodeURIComponent(processKey)}/start`, {
+      businessKey: caseId, variables: toEngineVariables(variables),
+    }, START_TIMEOUT_MS)).id;
+    await this.db('cases').where({ id: caseId }).whereNull('process_instance_id')
+      .update({ process_instance_id: id, status: 'running', updated_at: this.clock() });
+    return id;
+  }
+
+  /** Completes a task in the engine (the projection follows through the outbox). */
+  async completeTask(taskId: string, variables: Record<string, unknown> = {}): Promise<void> {
+    await engineFetch(this.engine, 'POST', `/engine-rest/task/${encodeURIComponent(taskId)}/complete`, { variables: toEngineVariables(variables) });
+  }
+}
