@@ -26,13 +26,14 @@ describe('gridflow demo (the Quick start)', () => {
         });
         child.once('exit', (code) => reject(new Error(`demo exited with ${code}: ${err}`)));
       });
+      assert.match(out, /流程引擎：operaton http:\/\/127\.0\.0\.1:\d+/);
       for (const username of ['wgy001', 'sqgzry01', 'jddd01', 'qddd01', 'bmcz01', 'ld01', 'sm01', 'rx01', 'sj01', 'admin', 'pz01']) {
         assert.match(out, new RegExp(`^  ${username} `, 'm'), `login ${username} printed`);
       }
       assert.match(out, /演示账号（密码均为 \S+）/);
 
       const health = await fetch(new URL('/api/health', url));
-      assert.deepEqual(await health.json(), { status: 'ok' });
+      assert.deepEqual(await health.json(), { status: 'ok', engine: 'up' });
       const home = await (await fetch(url)).text();
       assert.match(home, /示范区/);
       const top = await (await fetch(new URL('/api/org/units', url))).json() as { units: { code: string; level: string }[] };

@@ -30,7 +30,7 @@ export interface EngineProcessOptions {
   log?: (line: string) => void;
 }
 
-/** Events: `started` (pid), `exited` (code, signal), `restarting` (attempt), `failed` (error). */
+/** Events: `started` (pid), `exited` (code, signal), `crashed` (code, signal: an exit nobody asked for), `restarting` (attempt), `failed` (error). */
 export class EngineProcess extends EventEmitter {
   private child: ChildProcess | undefined;
   private stopping = false;
@@ -137,7 +137,9 @@ export class EngineProcess extends EventEmitter {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     this.emit('exited', code, signal);
-    if (this.stopping || this.options.restart === false) return;
+    if (this.stopping) return;
+    this.emit('crashed', code, signal);
+    if (this.options.restart === false) return;
     this.restarts += 1;
     const delay = Math.min(30_000, 500 * 2 ** Math.min(this.restarts - 1, 6));
     this.emit('restarting', this.restarts);

@@ -50,7 +50,7 @@ export class CasesService {
       start_claimed_until: new Date(now.getTime() + START_CLAIM_MS),
     });
     try {
-      const processInstanceId = await this.startInstance(caseId, request.processKey, request.variables ?? {});
+      const processInstanceId = await this.startInstance(caseId, request.processKey, request.variables ?? {}, false);
       return { caseId, processInstanceId };
     } catch (e) {
       // The case is accepted; release the claim so the reconciler starts it as soon as it can.
@@ -71,9 +71,14 @@ export class CasesService {
     return claimed === 1;
   }
 
-  /** Starts (or finds, if it was started before a crash) the instance of a `starting` case and links it. */
-  async startInstance(caseId: string, processKey: string, variables: Record<string, unknown>): Promise<string> {
-    const existing = await engineFetch<{ id: string }[]>(this.engine, 'GET', `/engine-rest/history/process-instance?processInstanceBusinessKey=${encodeURIComponent(caseId)}&processDefinitionKey=${encodeURIComponent(processKey)}`);
+  /**
+   * Starts the instance of a `starting` case and links it. In recovery (`lookFirst`) the instance
+   * may have been started before a crash: it is looked up by business key and linked instead.
+   */
+  async startInstance(caseId: string, processKey: string, variables: Record<string, unknown>, lookFirst = true): Promise<string> {
+    const existing = lookFirst
+      ? await engineFetch<{ id: string }[]>(this.engine, 'GET', `/engine-rest/history/process-instance?processInstanceBusinessKey=${encodeURIComponent(caseId)}&processDefinitionKey=${encodeURIComponent(processKey)}`)
+      : [];
     const id = existing[0]?.id ?? (await engineFetch<{ id: string }>(this.engine, 'POST', `/engine-rest/process-definition/key/${encodeURIComponent(processKey)}/start`, {
       businessKey: caseId, variables: toEngineVariables(variables),
     }, START_TIMEOUT_MS)).id;

@@ -7,6 +7,9 @@ import { DefinitionsService } from '../definitions/definitions.service.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { startServer } from '../server/serve.ts';
 import { redactUrl } from '../db/connection.ts';
+import { PluginRegistry } from '@gridflow/engine';
+import { EngineHost } from '../engine-host/engine-host.ts';
+import { createLogger } from '../server/serve.ts';
 import type { CliContext } from './context.ts';
 
 /** Gives demo accounts that have no password the demo password; returns one login per role. */
@@ -21,15 +24,18 @@ async function prepareDemoLogins(db: Knex, password: string): Promise<{ username
   return [...perRole.values()];
 }
 
-async function serveUntilStopped(ctx: CliContext, db: Knex, banner: (url: string) => void): Promise<void> {
-  const running = await startServer(db, ctx.config);
-  banner(running.url);
+async function serveUntilStopped(ctx: CliContext, db: Knex, banner: (url: string, engine: string) => void): Promise<void> {
+  const logger = createLogger(ctx.config);
+  const engine = await EngineHost.start(db, ctx.config.engine, new PluginRegistry().freeze(), logger);
+  const running = await startServer(db, ctx.config, { logger, engine });
+  banner(running.url, ctx.config.engine.url ?? `${ctx.config.engine.flavour} ${engine.connection.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await running.close();
+  await engine.stop();
 }
 
 /** Registers serve and demo. */
@@ -38,7 +44,10 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
   program.command('serve').description('run the GridFlow server').action(async () => {
     const db = await ctx.database();
     await migrateLatest(db);
-    await serveUntilStopped(ctx, db, (url) => console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`));
+    await serveUntilStopped(ctx, db, (url, engine) => {
+      console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
+      console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`);
+    });
   });
 
   program.command('demo').description('load the demo district on the configured database and run the server')
@@ -49,9 +58,10 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       const { outcomes } = await new DefinitionsService(db).import(demoDistrictPackageDir, 'demo');
       const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
       const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
-      const banner = (url: string) => {
+      const banner = (url: string, engine?: string) => {
         console.log(en ? `\nGridFlow demo district: ${loaded}` : `\nGridFlow 示范区配置：${loaded}`);
         console.log(en ? `Database: ${redactUrl(ctx.config.databaseUrl)}` : `数据库：${redactUrl(ctx.config.databaseUrl)}`);
+        if (engine) console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
         if (url) console.log(en ? `Open ${url}` : `访问地址：${url}`);
         console.log(en ? `Demo logins (password ${ctx.config.demoPassword}):` : `演示账号（密码均为 ${ctx.config.demoPassword}）：`);
         for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);

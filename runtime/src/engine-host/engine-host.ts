@@ -62,7 +62,7 @@ export class EngineHost {
 
   private async begin(): Promise<void> {
     const { logger } = this;
-    this.process?.on('exited', (code: number | null, signal: string | null) => {
+    this.process?.on('crashed', (code: number | null, signal: string | null) => {
       this.status = 'down';
       logger.error({ code, signal }, 'the process engine stopped unexpectedly; restarting it');
     });

@@ -9,8 +9,13 @@ import { orgRouter } from '../org/org.router.ts';
 import { errorHandler } from './error-handler.ts';
 import { renderHomePage } from './home-page.ts';
 
+/** What the app needs to know of the engine side. */
+export interface EngineStatus {
+  status: 'up' | 'down';
+}
+
 /** Builds the HTTP application over a migrated database. */
-export function createApp(db: Knex, logger: Logger): express.Express {
+export function createApp(db: Knex, logger: Logger, engine?: EngineStatus): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -22,7 +27,9 @@ export function createApp(db: Knex, logger: Logger): express.Express {
 
   app.get('/api/health', async (_req, res) => {
     await db.raw('select 1');
-    res.json({ status: 'ok' });
+    const body: Record<string, string> = { status: 'ok' };
+    if (engine) body.engine = engine.status;
+    res.status(engine?.status === 'down' ? 503 : 200).json(body);
   });
   app.get('/api/definitions', async (_req, res) => {
     res.json({ versions: await new DefinitionsStore(db).list() });

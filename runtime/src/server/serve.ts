@@ -3,8 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createApp } from './app.ts';
+import type { EngineStatus } from './app.ts';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -13,10 +15,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The structured logger (pino) of the runtime: no secrets in logs. */
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'secret', '*.secret'] });
+}
+
 /** Listens on the configured host and port (port 0 picks a free one). */
-export async function startServer(db: Knex, config: Config): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
-  const app = createApp(db, logger);
+export async function startServer(db: Knex, config: Config, deps: { logger?: Logger; engine?: EngineStatus } = {}): Promise<RunningServer> {
+  const logger = deps.logger ?? createLogger(config);
+  const app = createApp(db, logger, deps.engine);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
