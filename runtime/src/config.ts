@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLocale } from '@gridflow/engine';
 import type { Locale } from '@gridflow/engine';
+import { builtInPlugins } from './plugins/load-plugins.ts';
 
 /** GridFlow runtime configuration. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   logLevel: string;
   /** GRIDFLOW_DEMO_PASSWORD: password given to demo accounts by `gridflow demo`. Default Gridflow@2026 */
   demoPassword: string;
+  /** GRIDFLOW_PLUGINS: plugin modules to load, comma separated. Default: the built-in plugins */
+  plugins: string[];
   engine: EngineConfig;
 }
 
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: parseLocale(env.GRIDFLOW_LANG ?? env.LANG),
     logLevel: env.LOG_LEVEL ?? 'info',
     demoPassword: env.GRIDFLOW_DEMO_PASSWORD ?? 'Gridflow@2026',
+    plugins: env.GRIDFLOW_PLUGINS ? env.GRIDFLOW_PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : builtInPlugins,
     engine: engineConfig(env, dataDir),
   };
 }

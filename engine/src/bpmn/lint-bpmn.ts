@@ -35,10 +35,30 @@ export async function lintBpmn(xml: string, options: LintBpmnOptions): Promise<B
   // bpmn-moddle creates many-valued properties on first `get`; bpmnlint's `global` rule reads
   // `rootElements` directly and fails on a file without any, so create the (empty) list first.
   if (isModdleElement(imported.rootElement)) imported.rootElement.get('rootElements');
+  linkFlowNodes(imported.elementsById);
   const reports = await new Linter({ resolver: gridflowResolver }).lint(imported.rootElement, lintConfig(options));
   for (const [name, list] of Object.entries(reports)) {
     const rule = name.startsWith(gridflowRulePrefix) ? name.slice(gridflowRulePrefix.length) : name;
     for (const report of list) result.push(factory.fromReport(rule, report));
   }
   return sortFindings(result);
+}
+
+/**
+ * `<incoming>` / `<outgoing>` children are optional in BPMN XML (the engine ignores them; Camunda
+ * Modeler writes them, hand-written files often do not). bpmnlint's rules read them, so derive them
+ * from the sequence flows where they are missing.
+ */
+function linkFlowNodes(elementsById: Record<string, unknown>): void {
+  for (const element of Object.values(elementsById)) {
+    if (!isModdleElement(element) || element.$type !== 'bpmn:SequenceFlow') continue;
+    const source = element.get('sourceRef') as unknown;
+    const target = element.get('targetRef') as unknown;
+    if (isModdleElement(source)) addOnce(source.get('outgoing') as unknown[], element);
+    if (isModdleElement(target)) addOnce(target.get('incoming') as unknown[], element);
+  }
+}
+
+function addOnce(list: unknown[], flow: unknown): void {
+  if (Array.isArray(list) && !list.includes(flow)) list.push(flow);
 }

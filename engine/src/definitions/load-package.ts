@@ -16,6 +16,7 @@ import { parseDataFile } from './source-file.ts';
 import type { SourceFile, SyntaxProblem } from './source-file.ts';
 import { classifyFiles } from './classify-files.ts';
 import { runCrossChecks } from './cross-checks.ts';
+import { lintProcesses } from './check-bpmn-lint.ts';
 import type { FormSource, ProcessSource } from './check-processes.ts';
 
 /** A package as read from a folder, a zip or the database. */
@@ -34,6 +35,11 @@ export interface LoadOptions {
   findBase?(key: string, version: string): Promise<BaseLookup | undefined>;
   /** Describes where findBase looked, for the "base not found" message. */
   searchedFor?: string;
+  /**
+   * Topics bound by the installed plugins. When given, every process is also linted as before a
+   * deploy (bpmnlint + GridFlow rules: no scripts or Java, safe expressions, bound topics ...).
+   */
+  boundTopics?: ReadonlySet<string>;
 }
 
 /** Result of loadPackage: the resolved package when there is no error, and every problem. */
@@ -60,6 +66,7 @@ export async function loadPackage(source: SourcePackage, options: LoadOptions = 
   const problems = new Problems();
   const traced = await tracePackage(source, options, problems, []);
   if (traced) validateResolved(traced, problems);
+  if (traced && options.boundTopics) await lintProcesses([...traced.processes.values()], options.boundTopics, problems);
   const list = dedupe(sortProblems(problems.list));
   if (!traced || problems.hasErrors) return { unpublishedBases: traced?.unpublishedBases ?? [], problems: list };
   return { resolved: toResolved(traced), unpublishedBases: traced.unpublishedBases, problems: list };

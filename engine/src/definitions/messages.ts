@@ -63,6 +63,7 @@ export const messages = {
   'assessment.weights': m('指标权重合计为 {sum}，应为 100', 'Indicator weights add up to {sum}, not 100'),
   'assessment.bands': m('等级分数线应从高到低排列，最低一档为 0', 'Bands must be ordered from high to low, the last one at 0'),
   'bpmn.syntax': m('BPMN 文件格式错误：{detail}', 'BPMN syntax error: {detail}'),
+  'bpmn.rule': m('{message}［{rule}］', '{message} [{rule}]'),
   'bpmn.noProcess': m('BPMN 文件中没有流程', 'The BPMN file has no process'),
   'form.keyMismatch': m('表单 key“{key}”与文件名不一致（应为 {expected}）', 'Form key "{key}" does not match the file name (expected {expected})'),
 } satisfies Record<string, LocalizedText>;

@@ -74,6 +74,7 @@ export function miniPackages(): { packages: Record<string, SourcePackage>; optio
   const options: LoadOptions = {
     findBase: async (key, version) => (key === 'mini-standard' && version === '1.0.0' ? { kind: 'source', source: packages['mini-standard'] } : undefined),
     searchedFor: 'fixtures',
+    boundTopics: new Set(['gridflow.notify.webhook']),
   };
   return { packages, options };
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BpmnError, definePlugin, PluginRegistry, WorkerHost } from '../../src/index.ts';
 import type { StoredOutcome, TopicTask } from '../../src/index.ts';
-import { eventually, startTestEngine } from '../support/engine-rest.ts';
-import type { TestEngine } from '../support/engine-rest.ts';
+import { eventually, startTestEngine } from '../../src/testing/index.ts';
+import type { TestEngine } from '../../src/testing/index.ts';
 
 const bpmn = readFileSync(new URL('./fixtures/worker-host.bpmn', import.meta.url), 'utf8');
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Locale } from '@gridflow/engine';
 import { DefinitionsService } from '../definitions/definitions.service.ts';
 import { migrateLatest } from '../db/migrate.ts';
+import { loadPlugins } from '../plugins/load-plugins.ts';
 import type { CliContext } from './context.ts';
 import { exitCodes, printProblems } from './output.ts';
 
@@ -12,16 +13,17 @@ const say = (locale: Locale, zh: string, en: string) => console.log(locale === '
 export function registerDefinitionsCommands(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   const locale = ctx.config.locale;
   const defs = program.command('definitions').description('validate, import, export and compare definitions packages');
+  const topics = async () => (await loadPlugins(ctx.config.plugins)).topicNames();
   const service = async () => {
     const db = await ctx.database();
     await migrateLatest(db);
-    return new DefinitionsService(db);
+    return new DefinitionsService(db, undefined, await topics());
   };
 
   defs.command('validate <path>').description('report every problem of a package folder or .zip (no database needed)')
     .option('--json', 'print problems as JSON')
     .action(async (path: string, opts: { json?: boolean }) => {
-      const result = await new DefinitionsService().validate(path);
+      const result = await new DefinitionsService(undefined, undefined, await topics()).validate(path);
       if (opts.json) console.log(JSON.stringify(result.problems, null, 2));
       const errors = opts.json ? result.problems.filter((p) => p.severity === 'error').length : printProblems(result.problems, locale);
       if (errors === 0 && !opts.json) say(locale, `配置包有效：${result.resolved?.manifest.key}@${result.resolved?.manifest.version}`, `Package is valid: ${result.resolved?.manifest.key}@${result.resolved?.manifest.version}`);

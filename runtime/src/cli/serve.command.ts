@@ -7,7 +7,7 @@ import { DefinitionsService } from '../definitions/definitions.service.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { startServer } from '../server/serve.ts';
 import { redactUrl } from '../db/connection.ts';
-import { PluginRegistry } from '@gridflow/engine';
+import { loadPlugins } from '../plugins/load-plugins.ts';
 import { EngineHost } from '../engine-host/engine-host.ts';
 import { createLogger } from '../server/serve.ts';
 import type { CliContext } from './context.ts';
@@ -26,7 +26,7 @@ async function prepareDemoLogins(db: Knex, password: string): Promise<{ username
 
 async function serveUntilStopped(ctx: CliContext, db: Knex, banner: (url: string, engine: string) => void): Promise<void> {
   const logger = createLogger(ctx.config);
-  const engine = await EngineHost.start(db, ctx.config.engine, new PluginRegistry().freeze(), logger);
+  const engine = await EngineHost.start(db, ctx.config.engine, await loadPlugins(ctx.config.plugins), logger);
   const running = await startServer(db, ctx.config, { logger, engine });
   banner(running.url, ctx.config.engine.url ?? `${ctx.config.engine.flavour} ${engine.connection.url}`);
   await new Promise<void>((resolve) => {
@@ -55,7 +55,8 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { serve: boolean }) => {
       const db = await ctx.database();
       await migrateLatest(db);
-      const { outcomes } = await new DefinitionsService(db).import(demoDistrictPackageDir, 'demo');
+      const registry = await loadPlugins(ctx.config.plugins);
+      const { outcomes } = await new DefinitionsService(db, undefined, registry.topicNames()).import(demoDistrictPackageDir, 'demo');
       const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
       const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
       const banner = (url: string, engine?: string) => {

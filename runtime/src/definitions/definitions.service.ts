@@ -1,7 +1,7 @@
 /** Definitions use cases: validate, import (publish), export, diff and list. */
 import type { Knex } from 'knex';
 import { compareVersions, diffPackages, loadPackage, packageToFiles, parseRef, UserError } from '@gridflow/engine';
-import type { LoadResult, PackageDiff, Problem, ResolvedPackage } from '@gridflow/engine';
+import type { LoadOptions, LoadResult, PackageDiff, Problem, ResolvedPackage } from '@gridflow/engine';
 import { baseFinder, baseSearchDirs } from './base-finder.ts';
 import { DefinitionsStore } from './definitions.store.ts';
 import type { PublishOutcome, VersionSummary } from './definitions.store.ts';
@@ -29,14 +29,20 @@ export class PackageInvalidError extends UserError {
 export class DefinitionsService {
   readonly store: DefinitionsStore | undefined;
 
-  constructor(private readonly db?: Knex, private readonly clock: () => Date = () => new Date()) {
+  /**
+   * `boundTopics`: topics of the installed plugins; when given, processes are linted as before a
+   * deploy (an external task whose topic no plugin handles is an error).
+   */
+  constructor(private readonly db?: Knex, private readonly clock: () => Date = () => new Date(), private readonly boundTopics?: ReadonlySet<string>) {
     this.store = db ? new DefinitionsStore(db) : undefined;
   }
 
   /** Loads and validates a package from a folder or zip; reports every problem. */
   async validate(path: string): Promise<LoadResult> {
     const dirs = baseSearchDirs(path);
-    return loadPackage(readPackageSource(path), { findBase: baseFinder(this.store, dirs), searchedFor: dirs.join(', ') });
+    const options: LoadOptions = { findBase: baseFinder(this.store, dirs), searchedFor: dirs.join(', ') };
+    if (this.boundTopics) options.boundTopics = this.boundTopics;
+    return loadPackage(readPackageSource(path), options);
   }
 
   /** Validates then publishes a package (and unpublished bases) all-or-nothing; re-importing is a no-op. */

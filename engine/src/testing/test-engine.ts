@@ -1,9 +1,10 @@
-/** Test support: a running engine for a test file and a few raw REST calls against it. */
+/** Test harness for GridFlow and plugin authors: a real engine for a test file, with a few raw REST calls. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineProcess, ensureEngineJar } from '../../src/index.ts';
-import type { EngineFlavour } from '../../src/index.ts';
+import { EngineProcess } from '../engine-process/engine-process.ts';
+import { ensureEngineJar } from '../engine-process/engine-jar.ts';
+import type { EngineFlavour } from '../engine-process/engine-jar.ts';
 
 /** An engine started for tests, with authenticated REST helpers. */
 export interface TestEngine {
