@@ -8,13 +8,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { PluginRegistry } from '@gridflow/engine';
+import { PluginRegistry, toVariables } from '@gridflow/engine';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/connection.ts';
 import { migrateLatest } from '../src/db/migrate.ts';
 import { EngineHost } from '../src/engine-host/engine-host.ts';
 import { engineFetch } from '../src/engine-sync/engine-connection.ts';
-import { toEngineVariables } from '../src/cases/cases.service.ts';
 
 const cases = Number(process.env.BENCH_CASES ?? 200);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -79,10 +78,10 @@ const gridflowCompletions = await completeAll(
 await host.consumer.drain();
 const lags = [...host.consumer.lags];
 
-const directStarts = await rate(cases, (i) => engineFetch(engine, 'POST', '/engine-rest/process-definition/key/closed-loop-lite/start', { businessKey: `direct-${i}`, variables: toEngineVariables({ n: i }) }));
+const directStarts = await rate(cases, (i) => engineFetch(engine, 'POST', '/engine-rest/process-definition/key/closed-loop-lite/start', { businessKey: `direct-${i}`, variables: toVariables({ n: i }) }));
 const directCompletions = await completeAll(
   async () => (await engineFetch<{ id: string }[]>(engine, 'GET', '/engine-rest/task?processDefinitionKey=closed-loop-lite&maxResults=500')).map((t) => t.id),
-  (id) => engineFetch(engine, 'POST', `/engine-rest/task/${id}/complete`, { variables: toEngineVariables({ opinion: '已处置' }) }).then(() => true, () => false),
+  (id) => engineFetch(engine, 'POST', `/engine-rest/task/${id}/complete`, { variables: toVariables({ opinion: '已处置' }) }).then(() => true, () => false),
 );
 
 const fmt = (n: number) => n.toFixed(1);

@@ -76,6 +76,8 @@ describe('gridflow CLI', () => {
     assert.match(diff.out, /两个版本内容相同/);
     const status = gridflow(['db', 'status'], env);
     assert.match(status.out, /✔ \d{14}_definitions/);
+    const incidents = gridflow(['incidents'], env);
+    assert.equal(incidents.out.trim(), '没有异常');
     const missing = gridflow(['definitions', 'export', 'demo-district@9.9.9', target], env);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /未发布的配置版本：demo-district@9\.9\.9/);

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { toVariables } from '@gridflow/engine';
 import { engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 
@@ -20,20 +21,6 @@ export interface StartCase {
   orgUnitCode?: string;
   /** Plain values: strings, numbers, booleans, dates; objects are stored as JSON strings. */
   variables?: Record<string, unknown>;
-}
-
-/** Camunda typed values from plain values (no Spin: JSON goes as String). */
-export function toEngineVariables(values: Record<string, unknown> = {}): Record<string, { value: unknown; type: string }> {
-  const out: Record<string, { value: unknown; type: string }> = {};
-  for (const [name, v] of Object.entries(values)) {
-    if (v === null || v === undefined) out[name] = { value: null, type: 'Null' };
-    else if (v instanceof Date) out[name] = { value: v.toISOString().replace('Z', '+0000'), type: 'Date' };
-    else if (typeof v === 'boolean') out[name] = { value: v, type: 'Boolean' };
-    else if (typeof v === 'number') out[name] = { value: v, type: Number.isInteger(v) ? (Math.abs(v) > 2 ** 31 - 1 ? 'Long' : 'Integer') : 'Double' };
-    else if (typeof v === 'string') out[name] = { value: v, type: 'String' };
-    else out[name] = { value: JSON.stringify(v), type: 'String' };
-  }
-  return out;
 }
 
 /** Cases and their process instances. */
@@ -80,7 +67,7 @@ export class CasesService {
       ? await engineFetch<{ id: string }[]>(this.engine, 'GET', `/engine-rest/history/process-instance?processInstanceBusinessKey=${encodeURIComponent(caseId)}&processDefinitionKey=${encodeURIComponent(processKey)}`)
       : [];
     const id = existing[0]?.id ?? (await engineFetch<{ id: string }>(this.engine, 'POST', `/engine-rest/process-definition/key/${encodeURIComponent(processKey)}/start`, {
-      businessKey: caseId, variables: toEngineVariables(variables),
+      businessKey: caseId, variables: toVariables(variables),
     }, START_TIMEOUT_MS)).id;
     await this.db('cases').where({ id: caseId }).whereNull('process_instance_id')
       .update({ process_instance_id: id, status: 'running', updated_at: this.clock() });
@@ -89,6 +76,6 @@ export class CasesService {
 
   /** Completes a task in the engine (the projection follows through the outbox). */
   async completeTask(taskId: string, variables: Record<string, unknown> = {}): Promise<void> {
-    await engineFetch(this.engine, 'POST', `/engine-rest/task/${encodeURIComponent(taskId)}/complete`, { variables: toEngineVariables(variables) });
+    await engineFetch(this.engine, 'POST', `/engine-rest/task/${encodeURIComponent(taskId)}/complete`, { variables: toVariables(variables) });
   }
 }

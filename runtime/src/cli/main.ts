@@ -4,6 +4,7 @@ import { createCliContext } from './context.ts';
 import { registerDbCommands } from './db.command.ts';
 import { registerDefinitionsCommands } from './definitions.command.ts';
 import { registerServeCommands } from './serve.command.ts';
+import { registerIncidentsCommand } from './incidents.command.ts';
 import { reportError } from './output.ts';
 import { parseLocale } from '@gridflow/engine';
 
@@ -20,6 +21,7 @@ export async function runCli(argv: string[]): Promise<number> {
     registerDbCommands(program, ctx);
     registerDefinitionsCommands(program, ctx, (code) => { exitCode = code; });
     registerServeCommands(program, ctx);
+    registerIncidentsCommand(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;
