@@ -42,8 +42,8 @@ export function outlineBpmn(xml: string): BpmnOutline {
   return outline;
 }
 
-/** The form key a `camunda:formKey` names: `gridflow:form:<key>`, `embedded:...:<key>` or the bare key. */
+/** The form key a `camunda:formKey` names: `gridflow:form:<key>[:v<version>]` or the bare key. */
 export function formKeyOf(formKey: string): string {
-  const match = /^(?:gridflow:form:|gridflow:)?([a-z][a-z0-9-]{1,62})$/.exec(formKey);
+  const match = /^(?:gridflow:form:|gridflow:)?([a-z][a-z0-9-]{1,62})(?::v\d+)?$/.exec(formKey);
   return match?.[1] ?? formKey;
 }

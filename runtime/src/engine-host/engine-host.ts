@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { EngineProcess, ensureEngineJar, WorkerHost } from '@gridflow/engine';
+import { createEngineClient, EngineProcess, ensureEngineJar, WorkerHost } from '@gridflow/engine';
 import type { PluginRegistry } from '@gridflow/engine';
 import type { EngineConfig } from '../config.ts';
 import { CasesService } from '../cases/cases.service.ts';
@@ -13,6 +13,7 @@ import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import { OutboxConsumer } from '../engine-sync/outbox-consumer.ts';
 import { Reconciler } from '../engine-sync/reconciler.ts';
 import { workerOutcomeStore } from '../engine-sync/worker-outcome-store.ts';
+import { deployActiveDefinitions } from './deploy-definitions.ts';
 
 /** Reconcile every 5 minutes as well as after start and after the engine comes back. */
 const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -78,6 +79,8 @@ export class EngineHost {
       void this.reconcile(0);
     });
     await this.reconcile(0);
+    const deployed = await deployActiveDefinitions(this.db, createEngineClient({ baseUrl: this.connection.url, secret: this.connection.secret }));
+    for (const d of deployed) logger.info(d, d.created ? 'deployed processes' : 'processes already deployed');
     this.consumer.start();
     this.workers = new WorkerHost({
       engineRestUrl: `${this.connection.url}/engine-rest`, secret: this.connection.secret, registry: this.registry,
