@@ -99,7 +99,10 @@ while (started < total) {
   }
 }
 await completer;
-await retry(() => host.reconcile(0));
+// The engine may still be restarting: wait (bounded) until the host has seen it come back.
+const upBy = Date.now() + 120_000;
+while (host.status !== 'up' && Date.now() < upBy) await new Promise((r) => setTimeout(r, 100));
+await host.reconcile(0);
 await host.consumer.drain();
 say(`DONE started ${started} completed ${completed} pending ${pending}`);
 await host.stop();
