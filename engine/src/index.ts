@@ -43,3 +43,5 @@ export type { HistoryClient, ActivityHistoryFilter } from './camunda/history.cli
 export type { IncidentsClient, IncidentFilter } from './camunda/incidents.client.ts';
 export type { ExternalTasksClient, ExternalTaskFilter, FetchAndLockInput } from './camunda/external-tasks.client.ts';
 export type * from './camunda/engine-rest.types.ts';
+export { auditHash, digestOf, verifyChain, normalize as normalizeAuditEntry, GENESIS_HASH } from './audit/audit-chain.ts';
+export type { AuditActor, AuditEntry, AuditRecord, ChainVerdict } from './audit/audit-chain.ts';

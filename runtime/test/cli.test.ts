@@ -76,6 +76,12 @@ describe('gridflow CLI', () => {
     assert.match(diff.out, /两个版本内容相同/);
     const status = gridflow(['db', 'status'], env);
     assert.match(status.out, /✔ \d{14}_definitions/);
+    const verify = gridflow(['audit', 'verify'], env);
+    assert.equal(verify.code, 0);
+    assert.equal(verify.out.trim(), '审计链完整：共 2 条记录');
+    const csv = gridflow(['audit', 'list', '--csv'], env);
+    assert.match(csv.out, /^id,occurredAt,actor,/);
+    assert.match(csv.out, /definitions\.publish,definitions,demo-district@2026\.1\.0,success/);
     const incidents = gridflow(['incidents'], env);
     assert.equal(incidents.out.trim(), '没有异常');
     const missing = gridflow(['definitions', 'export', 'demo-district@9.9.9', target], env);

@@ -5,6 +5,7 @@ import { registerDbCommands } from './db.command.ts';
 import { registerDefinitionsCommands } from './definitions.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 import { registerIncidentsCommand } from './incidents.command.ts';
+import { registerAuditCommands } from './audit.command.ts';
 import { reportError } from './output.ts';
 import { parseLocale } from '@gridflow/engine';
 
@@ -22,6 +23,7 @@ export async function runCli(argv: string[]): Promise<number> {
     registerDefinitionsCommands(program, ctx, (code) => { exitCode = code; });
     registerServeCommands(program, ctx);
     registerIncidentsCommand(program, ctx);
+    registerAuditCommands(program, ctx, (code) => { exitCode = code; });
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;

@@ -7,6 +7,7 @@ import { DefinitionsStore } from './definitions.store.ts';
 import type { PublishOutcome, VersionSummary } from './definitions.store.ts';
 import { readPackageSource, writePackageFiles } from './package-source.ts';
 import { syncOrg } from '../org/org-sync.ts';
+import { AuditLog } from '../audit/audit.store.ts';
 
 /** Result of an import: what each package did, and the warnings. */
 export interface ImportResult {
@@ -45,12 +46,26 @@ export class DefinitionsService {
     return loadPackage(readPackageSource(path), options);
   }
 
-  /** Validates then publishes a package (and unpublished bases) all-or-nothing; re-importing is a no-op. */
+  /**
+   * Validates then publishes a package (and unpublished bases) all-or-nothing; re-importing is a
+   * no-op. Every publish, and every refused one, is audited.
+   */
   async import(path: string, by?: string): Promise<ImportResult> {
     const result = await this.validate(path);
-    if (!result.resolved) throw new PackageInvalidError(result.problems);
-    const outcomes = await this.publish([...result.unpublishedBases, result.resolved], by);
-    return { outcomes, warnings: result.problems.filter((p) => p.severity === 'warning') };
+    try {
+      if (!result.resolved) throw new PackageInvalidError(result.problems);
+      const outcomes = await this.publish([...result.unpublishedBases, result.resolved], by);
+      return { outcomes, warnings: result.problems.filter((p) => p.severity === 'warning') };
+    } catch (e) {
+      if (e instanceof UserError && this.db) {
+        await new AuditLog(this.db).record({
+          occurredAt: this.clock().toISOString(), actor: { username: by ?? 'system' }, action: 'definitions.publish',
+          target: { type: 'definitions', id: result.resolved ? `${result.resolved.manifest.key}@${result.resolved.manifest.version}` : path },
+          outcome: 'failure', details: { code: e.code, errors: result.problems.filter((p) => p.severity === 'error').length },
+        });
+      }
+      throw e;
+    }
   }
 
   /** Publishes resolved packages in one transaction; activates each if it is its package's newest. */
@@ -63,6 +78,12 @@ export class DefinitionsService {
       for (const pkg of packages) {
         const outcome = await store.publish(trx, pkg, by, now);
         outcomes.push(outcome);
+        if (outcome.status === 'published') {
+          await new AuditLog(db).append(trx, {
+            occurredAt: now.toISOString(), actor: { username: by ?? 'system' }, action: 'definitions.publish',
+            target: { type: 'definitions', id: `${outcome.key}@${outcome.version}` }, outcome: 'success', afterDigest: outcome.hash,
+          });
+        }
         const latest = await store.latestVersion(pkg.manifest.key, trx);
         if (outcome.status === 'published' && latest !== undefined && compareVersions(pkg.manifest.version, latest) >= 0) {
           await store.activate(trx, outcome.versionId, pkg.manifest.key, now);
