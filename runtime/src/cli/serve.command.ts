@@ -8,6 +8,7 @@ import { migrateLatest } from '../db/migrate.ts';
 import { startServer } from '../server/serve.ts';
 import { redactUrl } from '../db/connection.ts';
 import { loadPlugins } from '../plugins/load-plugins.ts';
+import type { PluginRegistry } from '@gridflow/engine';
 import { EngineHost } from '../engine-host/engine-host.ts';
 import { createLogger } from '../server/serve.ts';
 import type { CliContext } from './context.ts';
@@ -24,9 +25,9 @@ async function prepareDemoLogins(db: Knex, password: string): Promise<{ username
   return [...perRole.values()];
 }
 
-async function serveUntilStopped(ctx: CliContext, db: Knex, banner: (url: string, engine: string) => void): Promise<void> {
+async function serveUntilStopped(ctx: CliContext, db: Knex, registry: PluginRegistry, banner: (url: string, engine: string) => void): Promise<void> {
   const logger = createLogger(ctx.config);
-  const engine = await EngineHost.start(db, ctx.config.engine, await loadPlugins(ctx.config.plugins), logger);
+  const engine = await EngineHost.start(db, ctx.config.engine, registry, logger);
   const running = await startServer(db, ctx.config, { logger, engine });
   banner(running.url, ctx.config.engine.url ?? `${ctx.config.engine.flavour} ${engine.connection.url}`);
   await new Promise<void>((resolve) => {
@@ -44,7 +45,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
   program.command('serve').description('run the GridFlow server').action(async () => {
     const db = await ctx.database();
     await migrateLatest(db);
-    await serveUntilStopped(ctx, db, (url, engine) => {
+    await serveUntilStopped(ctx, db, await loadPlugins(ctx.config.plugins), (url, engine) => {
       console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
       console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`);
     });
@@ -68,7 +69,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
         for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);
         if (url) console.log(en ? 'Press Ctrl+C to stop.' : '按 Ctrl+C 停止。');
       };
-      if (opts.serve) await serveUntilStopped(ctx, db, banner);
+      if (opts.serve) await serveUntilStopped(ctx, db, registry, banner);
       else banner('');
     });
 }
