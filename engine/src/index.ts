@@ -45,3 +45,7 @@ export type { ExternalTasksClient, ExternalTaskFilter, FetchAndLockInput } from 
 export type * from './camunda/engine-rest.types.ts';
 export { auditHash, digestOf, verifyChain, normalize as normalizeAuditEntry, GENESIS_HASH } from './audit/audit-chain.ts';
 export type { AuditActor, AuditEntry, AuditRecord, ChainVerdict } from './audit/audit-chain.ts';
+export { checkPassword, passwordExpired, passwordPolicy, dengbaoPolicy, lengthOnlyPolicy } from './security/password-policy.ts';
+export type { PasswordPolicy } from './security/password-policy.ts';
+export { afterAttempt, isLocked, defaultLockout } from './security/lockout.ts';
+export type { LockoutPolicy, LockoutState } from './security/lockout.ts';

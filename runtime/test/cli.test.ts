@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoDistrictPackageDir } from '@gridflow/definitions';
 import { copyPackages } from './support/package-copies.ts';
+import { verify } from '@node-rs/argon2';
+import { openDatabase } from '../src/db/connection.ts';
 
 const bin = fileURLToPath(new URL('../bin/gridflow.mjs', import.meta.url));
 
-function gridflow(args: string[], env: Record<string, string> = {}) {
+function gridflow(args: string[], env: Record<string, string> = {}, input?: string) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
+    input: input ?? '',
     env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'gridflow-cli-')), GRIDFLOW_LANG: 'zh-CN', ...env },
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
@@ -87,5 +90,34 @@ describe('gridflow CLI', () => {
     const missing = gridflow(['definitions', 'export', 'demo-district@9.9.9', target], env);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /未发布的配置版本：demo-district@9\.9\.9/);
+  });
+
+  it('users set-password enforces the 等保 policy, stores argon2id and audits the change', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gridflow-cli-'));
+    const env = { DATA_DIR: dataDir };
+    assert.equal(gridflow(['definitions', 'import', demoDistrictPackageDir], env).code, 0);
+    const weak = gridflow(['users', 'set-password', 'wgy001'], env, 'wgy001abc\n');
+    assert.equal(weak.code, 1);
+    assert.match(weak.err, /密码不符合密码策略/);
+    assert.match(weak.err, /password.*至少 3 类/);
+    assert.match(weak.err, /密码不能包含用户名/);
+    noStack(weak.err);
+    const unknown = gridflow(['users', 'set-password', 'nobody'], env, 'Strong#Pass2026\n');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /用户不存在：nobody/);
+    const ok = gridflow(['users', 'set-password', 'wgy001'], env, 'Strong#Pass2026\n');
+    assert.equal(ok.code, 0, ok.err);
+    const db = openDatabase(`sqlite:${join(dataDir, 'gridflow.db')}`);
+    try {
+      const user = await db('users').where({ username: 'wgy001' }).first();
+      assert.match(user.password_hash, /^\$argon2id\$/);
+      assert.equal(await verify(user.password_hash, 'Strong#Pass2026'), true);
+      assert.ok(user.must_change_password, 'a set password must be changed at the next sign-in');
+    } finally {
+      await db.destroy();
+    }
+    const audit = gridflow(['audit', 'list', '--action', 'user.setPassword', '--csv'], env);
+    assert.match(audit.out, /user\.setPassword,user,wgy001,success/);
+    assert.doesNotMatch(audit.out, /Strong#Pass2026/);
   });
 });

@@ -12,6 +12,7 @@ describeEachDatabase('migrations', (test) => {
 
     assert.deepEqual(await migrateLatest(db), all);
     for (const table of tables) assert.ok(await db.schema.hasTable(table), `${table} exists after migrate`);
+    assert.ok(await db.schema.hasColumn('users', 'locked_until'), 'users carry their lockout state');
     assert.deepEqual(await migrationStatus(db), { applied: all, pending: [] });
     assert.deepEqual(await migrateLatest(db), [], 'migrate is idempotent');
 

@@ -6,6 +6,7 @@ import { registerDefinitionsCommands } from './definitions.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 import { registerIncidentsCommand } from './incidents.command.ts';
 import { registerAuditCommands } from './audit.command.ts';
+import { registerUsersCommands } from './users.command.ts';
 import { reportError } from './output.ts';
 import { parseLocale } from '@gridflow/engine';
 
@@ -24,6 +25,7 @@ export async function runCli(argv: string[]): Promise<number> {
     registerServeCommands(program, ctx);
     registerIncidentsCommand(program, ctx);
     registerAuditCommands(program, ctx, (code) => { exitCode = code; });
+    registerUsersCommands(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;

@@ -1,7 +1,7 @@
 /** `gridflow serve` and `gridflow demo`: run GridFlow; demo first loads the demo district. */
 import type { Command } from 'commander';
 import type { Knex } from 'knex';
-import { hash } from '@node-rs/argon2';
+import { hashPassword } from '../users/passwords.service.ts';
 import { demoDistrictPackageDir } from '@gridflow/definitions';
 import { DefinitionsService } from '../definitions/definitions.service.ts';
 import { migrateLatest } from '../db/migrate.ts';
@@ -15,8 +15,9 @@ import type { CliContext } from './context.ts';
 
 /** Gives demo accounts that have no password the demo password; returns one login per role. */
 async function prepareDemoLogins(db: Knex, password: string): Promise<{ username: string; name: string; role: string }[]> {
-  const passwordHash = await hash(password);
-  await db('users').whereNull('password_hash').where({ source: 'definitions' }).update({ password_hash: passwordHash, must_change_password: false });
+  const passwordHash = await hashPassword(password);
+  await db('users').whereNull('password_hash').where({ source: 'definitions' })
+    .update({ password_hash: passwordHash, must_change_password: false, password_changed_at: new Date() });
   const rows = await db('users as u').join('user_roles as ur', 'ur.user_id', 'u.id').join('roles as r', 'r.code', 'ur.role_code')
     .where('u.status', 'active').orderBy('u.username').select('u.username', 'u.display_name as name', 'r.code as roleCode', 'r.name as role') as
     { username: string; name: string; roleCode: string; role: string }[];
