@@ -48,7 +48,7 @@ export default {
     const check = (node, source) => {
       if (typeof source !== 'string') return;
       const target = targetOf(source, context.filename);
-      if (!target || target === from) return;
+      if (!target || target === from || target.startsWith(`${from}:`)) return;
       const ok = may.includes(target) || (target === 'runtime:contracts' && may.includes('runtime'));
       if (!ok) context.report({ node, message: `${from} may not import ${target.replace(':', ' ')} ("${source}"): dependencies point designer → runtime contracts → engine, plugins → engine; definitions and migrations import no app code` });
     };

@@ -25,6 +25,7 @@ describe('dependency direction lint rule', () => {
     ['runtime/src/a.ts', "import { x } from '@gridflow/engine';", true],
     ['runtime/src/a.ts', "import { x } from '@gridflow/plugin-webhook';", false],
     ['designer/src/a.ts', "import { x } from '@gridflow/runtime/contracts';", true],
+    ['runtime/src/server/a.ts', "import { x } from '../contracts/index.ts';", true],
     ['designer/src/a.ts', "import { x } from '@gridflow/runtime';", false],
   ];
   for (const [file, code, allowed] of cases) {

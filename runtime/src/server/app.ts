@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Knex } from 'knex';
 import { UserError } from '@gridflow/engine';
+import type { DefinitionsResponse, HealthResponse } from '../contracts/index.ts';
 import type { Logger } from 'pino';
 import { DefinitionsStore } from '../definitions/definitions.store.ts';
 import { orgRouter } from '../org/org.router.ts';
@@ -27,12 +28,13 @@ export function createApp(db: Knex, logger: Logger, engine?: EngineStatus): expr
 
   app.get('/api/health', async (_req, res) => {
     await db.raw('select 1');
-    const body: Record<string, string> = { status: 'ok' };
+    const body: HealthResponse = { status: 'ok' };
     if (engine) body.engine = engine.status;
     res.status(engine?.status === 'down' ? 503 : 200).json(body);
   });
   app.get('/api/definitions', async (_req, res) => {
-    res.json({ versions: await new DefinitionsStore(db).list() });
+    const body: DefinitionsResponse = { versions: await new DefinitionsStore(db).list() };
+    res.json(body);
   });
   app.use('/api/org', orgRouter(db));
   app.get('/', async (_req, res) => {
