@@ -3,18 +3,10 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { compareVersions, contentHash, dataKinds, UserError } from '@gridflow/engine';
 import type { PackageData, ResolvedPackage } from '@gridflow/engine';
+import type { DefinitionVersionSummary } from '../contracts/index.ts';
 
-/** A published version as listed. */
-export interface VersionSummary {
-  key: string;
-  version: string;
-  name: string;
-  hash: string;
-  base?: string;
-  publishedAt: string;
-  publishedBy?: string;
-  active: boolean;
-}
+/** A published version as listed (the API contract's shape). */
+export type VersionSummary = DefinitionVersionSummary;
 
 /** What publishing one package did. */
 export interface PublishOutcome {
