@@ -49,3 +49,8 @@ export { checkPassword, passwordExpired, passwordPolicy, dengbaoPolicy, lengthOn
 export type { PasswordPolicy } from './security/password-policy.ts';
 export { afterAttempt, isLocked, defaultLockout } from './security/lockout.ts';
 export type { LockoutPolicy, LockoutState } from './security/lockout.ts';
+export { defineAbility, asSubject } from './access/ability.ts';
+export type { AppAbility, TaggedSubject } from './access/ability.ts';
+export { groupsOf } from './access/principal.ts';
+export type { Principal, PolicyRole, AccessPolicy } from './access/principal.ts';
+export { maskValue } from './access/masking.ts';

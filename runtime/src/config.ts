@@ -1,8 +1,8 @@
 /** Runtime configuration: parsed once at start from the environment; every key has a default. */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseLocale } from '@gridflow/engine';
-import type { Locale } from '@gridflow/engine';
+import { parseLocale, passwordPolicy } from '@gridflow/engine';
+import type { Locale, LockoutPolicy, PasswordPolicy } from '@gridflow/engine';
 import { builtInPlugins } from './plugins/load-plugins.ts';
 
 /** GridFlow runtime configuration. */
@@ -24,6 +24,44 @@ export interface Config {
   /** GRIDFLOW_PLUGINS: plugin modules to load, comma separated. Default: the built-in plugins */
   plugins: string[];
   engine: EngineConfig;
+  security: SecurityConfig;
+}
+
+/** Sign-in, sessions and request limits. */
+export interface SecurityConfig {
+  /** GRIDFLOW_PASSWORD_POLICY: dengbao (≥ 8, 3 of 4 classes) or length-only (≥ 12). Default dengbao */
+  passwordPolicy: PasswordPolicy;
+  /** GRIDFLOW_LOCKOUT_ATTEMPTS / GRIDFLOW_LOCKOUT_MINUTES: failures that lock an account, and for how long. Default 5 / 15 */
+  lockout: LockoutPolicy;
+  /** GRIDFLOW_SESSION_IDLE_MINUTES: a session ends after this long without requests. Default 30 */
+  sessionIdleMinutes: number;
+  /** GRIDFLOW_SESSION_MAX_HOURS: a session ends this long after sign-in, however active. Default 12 */
+  sessionMaxHours: number;
+  /** GRIDFLOW_COOKIE_SECURE: auto (Secure when the request came over TLS), always or never. Default auto */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** GRIDFLOW_TRUST_PROXY: express trust proxy setting (hops or addresses) when behind a TLS proxy. Default unset */
+  trustProxy?: string;
+  /** GRIDFLOW_LOGIN_RATE_LIMIT: sign-in attempts per minute per client address. Default 20 */
+  loginRateLimit: number;
+  /** GRIDFLOW_API_RATE_LIMIT: API requests per minute per client address. Default 600 */
+  apiRateLimit: number;
+  /** GRIDFLOW_OIDC_*: OpenID Connect sign-in, when the district has an identity provider. */
+  oidc?: OidcConfig;
+}
+
+/** An OpenID Connect identity provider. */
+export interface OidcConfig {
+  /** GRIDFLOW_OIDC_ISSUER: issuer URL (its /.well-known/openid-configuration is read). */
+  issuer: string;
+  /** GRIDFLOW_OIDC_CLIENT_ID / GRIDFLOW_OIDC_CLIENT_SECRET: the client registered for GridFlow. */
+  clientId: string;
+  clientSecret?: string;
+  /** GRIDFLOW_OIDC_REDIRECT_URI: GridFlow's callback, e.g. https://gridflow.example.gov.cn/api/auth/oidc/callback */
+  redirectUri: string;
+  /** GRIDFLOW_OIDC_USERNAME_CLAIM: claim holding the GridFlow username. Default preferred_username */
+  usernameClaim: string;
+  /** GRIDFLOW_OIDC_SCOPES: requested scopes. Default "openid profile" */
+  scopes: string;
 }
 
 /** Where the process engine is. */
@@ -63,7 +101,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.GRIDFLOW_DEMO_PASSWORD ?? 'Gridflow@2026',
     plugins: env.GRIDFLOW_PLUGINS ? env.GRIDFLOW_PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : builtInPlugins,
     engine: engineConfig(env, dataDir),
+    security: securityConfig(env),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${key} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function securityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
+  const cookieSecure = env.GRIDFLOW_COOKIE_SECURE ?? 'auto';
+  if (cookieSecure !== 'auto' && cookieSecure !== 'always' && cookieSecure !== 'never') {
+    throw new Error(`GRIDFLOW_COOKIE_SECURE must be auto, always or never, got "${cookieSecure}"`);
+  }
+  const security: SecurityConfig = {
+    passwordPolicy: passwordPolicy(env.GRIDFLOW_PASSWORD_POLICY, Number(env.GRIDFLOW_PASSWORD_MAX_AGE_DAYS ?? 0) || undefined),
+    lockout: { maxFailures: positive(env, 'GRIDFLOW_LOCKOUT_ATTEMPTS', 5), lockMinutes: positive(env, 'GRIDFLOW_LOCKOUT_MINUTES', 15) },
+    sessionIdleMinutes: positive(env, 'GRIDFLOW_SESSION_IDLE_MINUTES', 30),
+    sessionMaxHours: positive(env, 'GRIDFLOW_SESSION_MAX_HOURS', 12),
+    cookieSecure,
+    loginRateLimit: positive(env, 'GRIDFLOW_LOGIN_RATE_LIMIT', 20),
+    apiRateLimit: positive(env, 'GRIDFLOW_API_RATE_LIMIT', 600),
+  };
+  if (env.GRIDFLOW_TRUST_PROXY) security.trustProxy = env.GRIDFLOW_TRUST_PROXY;
+  if (env.GRIDFLOW_OIDC_ISSUER) {
+    if (!env.GRIDFLOW_OIDC_CLIENT_ID || !env.GRIDFLOW_OIDC_REDIRECT_URI) {
+      throw new Error('GRIDFLOW_OIDC_CLIENT_ID and GRIDFLOW_OIDC_REDIRECT_URI are required with GRIDFLOW_OIDC_ISSUER');
+    }
+    security.oidc = {
+      issuer: env.GRIDFLOW_OIDC_ISSUER, clientId: env.GRIDFLOW_OIDC_CLIENT_ID, redirectUri: env.GRIDFLOW_OIDC_REDIRECT_URI,
+      usernameClaim: env.GRIDFLOW_OIDC_USERNAME_CLAIM ?? 'preferred_username', scopes: env.GRIDFLOW_OIDC_SCOPES ?? 'openid profile',
+      ...(env.GRIDFLOW_OIDC_CLIENT_SECRET ? { clientSecret: env.GRIDFLOW_OIDC_CLIENT_SECRET } : {}),
+    };
+  }
+  return security;
 }
 
 function engineConfig(env: NodeJS.ProcessEnv, dataDir: string): EngineConfig {

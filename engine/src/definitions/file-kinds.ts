@@ -4,7 +4,7 @@ import type { LocalizedText } from '../i18n/localized-text.ts';
 /** Identifier of a data file type. */
 export type DataKindId =
   | 'manifest' | 'orgUnits' | 'boundaries' | 'departments' | 'roles' | 'users'
-  | 'catalogue' | 'responsibilities' | 'calendar' | 'assessment';
+  | 'catalogue' | 'responsibilities' | 'calendar' | 'assessment' | 'access';
 
 /** A keyed collection inside a data file, merged entry by entry in overlays. */
 export interface CollectionSpec {
@@ -53,6 +53,13 @@ export const dataKinds: readonly DataKind[] = [
   {
     id: 'roles', basename: 'roles', extensions: yamlOrJson, schema: 'roles.schema.json',
     collections: { roles: { label: label('角色', 'role'), key: byField('code') } },
+  },
+  {
+    id: 'access', basename: 'access', extensions: yamlOrJson, schema: 'access.schema.json',
+    collections: {
+      separationOfDuties: { label: label('职责分离规则', 'separation-of-duties rule'), key: byField('code') },
+      sensitiveFields: { label: label('敏感字段', 'sensitive field'), key: (e) => `${String(e.subject ?? '')}.${String(e.field ?? '')}` },
+    },
   },
   {
     id: 'users', basename: 'users', extensions: yamlOrJson, schema: 'users.schema.json',

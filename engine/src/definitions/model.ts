@@ -51,8 +51,47 @@ export interface Role {
   code: string;
   name: string;
   nameEn?: string;
-  scope: 'grid' | 'community' | 'street' | 'district' | 'department' | 'self';
+  scope: RoleScope;
   description?: string;
+  permissions?: Permission[];
+}
+
+/** The org level a role's holder works at. */
+export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'department' | 'self';
+/** What access rules are about. */
+export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord';
+/** What a user may do to a subject. */
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'manage' | 'publish' | 'export' | 'verify';
+/** A user's relation to an object. */
+export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
+/** Kinds of personal data, each with its own masking. */
+export type SensitiveKind = 'idNumber' | 'phone' | 'name' | 'address' | 'gps' | 'specialPopulation';
+
+/** One permission of a role: actions on a subject, optionally limited by org scope, relation and fields. */
+export interface Permission {
+  actions: AccessAction[];
+  subject: AccessSubject;
+  within?: 'scope' | 'grid' | 'community' | 'street' | 'district' | 'department';
+  relations?: AccessRelation[];
+  fields?: string[];
+}
+
+/** A separation-of-duties rule: forbids actions to users with a relation to the object. */
+export interface SeparationOfDutiesRule {
+  code: string;
+  name: string;
+  nameEn?: string;
+  actions: AccessAction[];
+  subject: AccessSubject;
+  relations: AccessRelation[];
+  tasks?: string[];
+}
+
+/** A field holding personal data. */
+export interface SensitiveField {
+  subject: AccessSubject;
+  field: string;
+  kind: SensitiveKind;
 }
 
 export interface UserSeed {
@@ -132,6 +171,7 @@ export interface PackageData {
   responsibilities?: { responsibilities: Responsibility[] };
   calendar?: WorkingCalendar;
   assessment?: AssessmentProfile;
+  access?: { separationOfDuties?: SeparationOfDutiesRule[]; sensitiveFields?: SensitiveField[] };
 }
 
 /** A resolved (base + overlay) and validated definitions package: what gets published. */

@@ -1,14 +1,11 @@
 /** `gridflow audit verify | list | prune`: the tamper-evident audit log. */
 import type { Command } from 'commander';
 import { AuditLog } from '../audit/audit.store.ts';
+import { AUDIT_CSV_HEADER, auditCsvLine } from '../audit/audit-csv.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import type { CliContext } from './context.ts';
 import { exitCodes } from './output.ts';
 
-const csvCell = (v: unknown) => {
-  const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /** Registers the audit commands. */
 export function registerAuditCommands(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -42,11 +39,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext, setExit
       if (opts.until) query.until = new Date(opts.until);
       const records = await (await log()).search(query);
       if (opts.csv) {
-        console.log('id,occurredAt,actor,role,org,ip,userAgent,action,targetType,targetId,outcome,beforeDigest,afterDigest,details,hash');
-        for (const r of records) {
-          console.log([r.id, r.occurredAt, r.actor.username, r.actor.role, r.actor.orgUnit, r.ip, r.userAgent, r.action, r.target.type, r.target.id,
-            r.outcome, r.beforeDigest, r.afterDigest, r.details, r.hash].map(csvCell).join(','));
-        }
+        console.log(AUDIT_CSV_HEADER);
+        for (const r of records) console.log(auditCsvLine(r));
         return;
       }
       for (const r of records) console.log(`${r.id}  ${r.occurredAt}  ${r.actor.username}  ${r.action}  ${r.target.type}:${r.target.id ?? ''}  ${r.outcome}`);

@@ -1,6 +1,5 @@
 /** `gridflow users set-password <username>`: the password is read from standard input, never from arguments. */
 import type { Command } from 'commander';
-import { passwordPolicy } from '@gridflow/engine';
 import { migrateLatest } from '../db/migrate.ts';
 import { setPassword } from '../users/passwords.service.ts';
 import type { CliContext } from './context.ts';
@@ -21,7 +20,7 @@ export function registerUsersCommands(program: Command, ctx: CliContext): void {
       const db = await ctx.database();
       await migrateLatest(db);
       const password = await readStdin();
-      const policy = passwordPolicy(process.env.GRIDFLOW_PASSWORD_POLICY, Number(process.env.GRIDFLOW_PASSWORD_MAX_AGE_DAYS ?? 0) || undefined);
+      const policy = ctx.config.security.passwordPolicy;
       await setPassword(db, policy, username, password, { username: process.env.USER ?? 'cli', role: 'system-admin' }, { keep: opts.keep ?? false });
       console.log(en ? `Password of ${username} set` : `已设置 ${username} 的密码`);
     });

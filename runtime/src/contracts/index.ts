@@ -48,3 +48,4 @@ export interface DefinitionVersionSummary {
 export interface DefinitionsResponse {
   versions: DefinitionVersionSummary[];
 }
+export * from './auth.ts';

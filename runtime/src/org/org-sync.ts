@@ -1,5 +1,5 @@
 /**
- * Loads the org tree, departments, roles and seed users of an activated definitions version into
+ * Loads the org tree, departments, roles (with their permissions), the access policy and seed users of an activated definitions version into
  * the org tables, inside the publishing transaction. Nothing is deleted: entries that left the
  * definitions are deactivated, because cases and history keep referring to them.
  */
@@ -48,9 +48,27 @@ export async function syncOrg(trx: Knex.Transaction, pkg: ResolvedPackage, versi
 
   const roles = pkg.data.roles?.roles ?? [];
   await upsert(trx, 'roles', 'code', roles.map((r) => ({
-    code: r.code, name: r.name, name_en: r.nameEn ?? null, scope: r.scope, description: r.description ?? null, active: true,
+    code: r.code, name: r.name, name_en: r.nameEn ?? null, scope: r.scope, description: r.description ?? null,
+    permissions: JSON.stringify(r.permissions ?? []), active: true,
   })));
+  await trx('roles').whereNotIn('code', roles.map((r) => r.code)).update({ active: false });
+  await syncAccessPolicy(trx, pkg);
   await syncUsers(trx, pkg, district, now);
+}
+
+/** Replaces the separation-of-duties rules and sensitive fields with those of the package. */
+async function syncAccessPolicy(trx: Knex.Transaction, pkg: ResolvedPackage): Promise<void> {
+  const sod = pkg.data.access?.separationOfDuties ?? [];
+  await trx('sod_rules').update({ active: false });
+  await upsert(trx, 'sod_rules', 'code', sod.map((r) => ({
+    code: r.code, name: r.name, name_en: r.nameEn ?? null, rule: JSON.stringify(r), active: true,
+  })));
+  const fields = pkg.data.access?.sensitiveFields ?? [];
+  await trx('sensitive_fields').update({ active: false });
+  for (let i = 0; i < fields.length; i += CHUNK) {
+    await trx('sensitive_fields').insert(fields.slice(i, i + CHUNK).map((f) => ({ subject: f.subject, field: f.field, kind: f.kind, active: true })))
+      .onConflict(['subject', 'field']).merge();
+  }
 }
 
 async function syncUsers(trx: Knex.Transaction, pkg: ResolvedPackage, district: string, now: Date): Promise<void> {

@@ -1,23 +1,27 @@
-/** Read-only org tree API: units by parent, with counts per level. */
+/** Org tree API: units by parent, scoped to what the user may see. */
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import { UserError } from '@gridflow/engine';
+import { Type } from '@sinclair/typebox';
 import type { OrgUnitsResponse, OrgUnitSummary } from '../contracts/index.ts';
+import { whereAllowed } from '../access/sql-conditions.ts';
+import { orgUnitSql } from '../access/subject-maps.ts';
+import { defineRoute, mountRoutes } from '../http/route.ts';
+import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
+import { signedIn } from '../http/request-context.ts';
 
-const codePattern = /^[0-9A-Z]{6,15}$/;
-
-/** GET /api/org/units?parent=<code> → active children of a unit (the district when no parent). */
-export function orgRouter(db: Knex): Router {
-  const router = Router();
-  router.get('/units', async (req, res) => {
-    const parent = typeof req.query.parent === 'string' ? req.query.parent : undefined;
-    if (parent !== undefined && !codePattern.test(parent)) {
-      throw new UserError('request.invalid', { 'zh-CN': '参数 parent 应为组织编码', en: 'Query parameter parent must be an org unit code' }, { details: [{ target: 'parent', message: { 'zh-CN': '格式不正确', en: 'wrong format' } }] });
-    }
-    const query = db('org_units').where({ active: true }).select('code', 'name', 'level', 'parent_code as parent', 'kind', 'population', 'households').orderBy('code');
-    const units = (parent ? await query.where({ parent_code: parent }) : await query.whereNull('parent_code')) as OrgUnitSummary[];
-    const body: OrgUnitsResponse = { units };
-    res.json(body);
-  });
-  return router;
+/** The org router (mounted at /api/org). */
+export function orgRouter(db: Knex, registry: RegisteredRoute[]): Router {
+  const routes = [defineRoute({
+    method: 'get', path: '/units', summary: 'Active child units of a unit (the top units when no parent)', access: { action: 'read', subject: 'OrgUnit' },
+    query: Type.Object({ parent: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{6,15}$' })) }, { additionalProperties: false }),
+    handler: async ({ query }, ctx): Promise<OrgUnitsResponse> => {
+      const user = signedIn(ctx);
+      const q = db('org_units').where({ active: true }).select('code', 'name', 'level', 'parent_code as parent', 'kind', 'population', 'households').orderBy('code');
+      if (query.parent) q.where({ parent_code: query.parent });
+      else q.whereNull('parent_code');
+      whereAllowed(q, user.ability, 'read', 'OrgUnit', orgUnitSql, user.principal);
+      return { units: await q as OrgUnitSummary[] };
+    },
+  })] as RouteSpec[];
+  return mountRoutes(Router(), '/api/org', routes, registry);
 }

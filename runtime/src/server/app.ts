@@ -1,42 +1,100 @@
-/** The express application: API routes, start page and error handling. */
+/** The express application: hardening, sign-in, scoped API routes, start page and error handling. */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Knex } from 'knex';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
 import { UserError } from '@gridflow/engine';
-import type { DefinitionsResponse, HealthResponse } from '../contracts/index.ts';
 import type { Logger } from 'pino';
+import type { SecurityConfig } from '../config.ts';
+import type { HealthResponse } from '../contracts/index.ts';
+import { PolicyLoader } from '../access/policy.loader.ts';
+import { AuthService } from '../auth/auth.service.ts';
+import { Authenticator } from '../auth/authenticate.ts';
+import { authRouter } from '../auth/auth.router.ts';
+import { SessionStore } from '../auth/session.store.ts';
 import { DefinitionsStore } from '../definitions/definitions.store.ts';
+import { definitionsRouter } from '../definitions/definitions.router.ts';
+import type { EngineConnection } from '../engine-sync/engine-connection.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import type { RegisteredRoute } from '../http/route.ts';
 import { orgRouter } from '../org/org.router.ts';
+import { usersRouter } from '../users/users.router.ts';
+import { casesRouter } from '../cases/cases.router.ts';
+import { tasksRouter } from '../tasks/tasks.router.ts';
+import { auditRouter } from '../audit/audit.router.ts';
 import { errorHandler } from './error-handler.ts';
 import { renderHomePage } from './home-page.ts';
 
 /** What the app needs to know of the engine side. */
 export interface EngineStatus {
   status: 'up' | 'down';
+  connection?: EngineConnection;
 }
 
+/** Options of the HTTP application. */
+export interface AppOptions {
+  logger: Logger;
+  security: SecurityConfig;
+  engine?: EngineStatus;
+  clock?: () => Date;
+}
+
+/** The app with the routes it declares (for docs and the authorization matrix). */
+export type GridflowApp = express.Express & { locals: { routes: RegisteredRoute[] } };
+
+const tooMany = { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; please try again later' };
+
 /** Builds the HTTP application over a migrated database. */
-export function createApp(db: Knex, logger: Logger, engine?: EngineStatus): express.Express {
-  const app = express();
+export function createApp(db: Knex, options: AppOptions): GridflowApp {
+  const { logger, security } = options;
+  const clock = options.clock ?? (() => new Date());
+  const app = express() as GridflowApp;
+  const routes: RegisteredRoute[] = [];
+  app.locals.routes = routes;
   app.disable('x-powered-by');
+  if (security.trustProxy) app.set('trust proxy', /^\d+$/.test(security.trustProxy) ? Number(security.trustProxy) : security.trustProxy);
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"] } } }));
   app.use((req, res, next) => {
-    res.setHeader('x-request-id', randomUUID());
-    res.setHeader('x-content-type-options', 'nosniff');
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const ctx: RequestContext = { requestId, client: { ...(req.ip ? { ip: req.ip } : {}), ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) } };
+    res.locals.ctx = ctx;
+    const started = process.hrtime.bigint();
+    // Paths only (queries may carry personal data); never headers or bodies.
+    res.on('finish', () => logger.info({
+      requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: ctx.user?.principal.username,
+    }, 'request'));
     next();
   });
+  const limited = (limit: number) => rateLimit({
+    windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false,
+    handler: (_req, _res, next) => next(new UserError('rateLimited', tooMany, { status: 429 })),
+  });
+  app.use('/api', limited(security.apiRateLimit));
+  app.use('/api/auth/login', limited(security.loginRateLimit));
   app.use(express.json({ limit: '1mb' }));
+
+  const policies = new PolicyLoader(db);
+  const sessions = new SessionStore(db, { idleMinutes: security.sessionIdleMinutes, maxHours: security.sessionMaxHours }, clock);
+  const authenticator = new Authenticator(db, sessions, policies, security.passwordPolicy, clock);
+  const auth = new AuthService(db, sessions, { password: security.passwordPolicy, lockout: security.lockout }, clock);
+  app.use('/api', authenticator.middleware());
 
   app.get('/api/health', async (_req, res) => {
     await db.raw('select 1');
     const body: HealthResponse = { status: 'ok' };
-    if (engine) body.engine = engine.status;
-    res.status(engine?.status === 'down' ? 503 : 200).json(body);
+    if (options.engine) body.engine = options.engine.status;
+    res.status(options.engine?.status === 'down' ? 503 : 200).json(body);
   });
-  app.get('/api/definitions', async (_req, res) => {
-    const body: DefinitionsResponse = { versions: await new DefinitionsStore(db).list() };
-    res.json(body);
-  });
-  app.use('/api/org', orgRouter(db));
+  routes.push({ method: 'get', path: '/api/health', summary: 'Liveness of the server, its database and engine', access: 'public' });
+  app.use('/api/auth', authRouter(auth, authenticator, security, routes));
+  app.use('/api/definitions', definitionsRouter(db, routes));
+  app.use('/api/org', orgRouter(db, routes));
+  app.use('/api/users', usersRouter(db, sessions, clock, routes));
+  app.use('/api/cases', casesRouter(db, clock, routes));
+  app.use('/api/tasks', tasksRouter(db, options.engine, clock, routes));
+  app.use('/api/audit', auditRouter(db, clock, routes));
   app.get('/', async (_req, res) => {
     const levels = Object.fromEntries((await db('org_units').where({ active: true }).groupBy('level').select('level').count({ n: '*' }) as { level: string; n: number }[])
       .map((r) => [r.level, Number(r.n)]));
@@ -47,7 +105,7 @@ export function createApp(db: Knex, logger: Logger, engine?: EngineStatus): expr
     res.type('html').send(renderHomePage({ district, levels, departments: Number(departments), users: Number(users), versions }));
   });
   app.use('/api', (req, _res, next) => {
-    next(new UserError('notFound', { 'zh-CN': `接口不存在：${req.method} ${req.originalUrl}`, en: `No such endpoint: ${req.method} ${req.originalUrl}` }, { status: 404 }));
+    next(new UserError('notFound', { 'zh-CN': `接口不存在：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` }, { status: 404 }));
   });
   app.use(errorHandler(logger));
   return app;

@@ -23,7 +23,7 @@ export function createLogger(config: Config): Logger {
 /** Listens on the configured host and port (port 0 picks a free one). */
 export async function startServer(db: Knex, config: Config, deps: { logger?: Logger; engine?: EngineStatus } = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger(config);
-  const app = createApp(db, logger, deps.engine);
+  const app = createApp(db, { logger, security: config.security, ...(deps.engine ? { engine: deps.engine } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

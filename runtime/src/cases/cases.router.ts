@@ -1,0 +1,77 @@
+/** Cases API: lists and details scoped by org scope and relation, with personal data masked. */
+import { Router } from 'express';
+import type { Knex } from 'knex';
+import { Type } from '@sinclair/typebox';
+import { whereAllowed } from '../access/sql-conditions.ts';
+import { caseSql } from '../access/subject-maps.ts';
+import type { MaskTarget } from '../access/masking.ts';
+import { defineRoute, mountRoutes } from '../http/route.ts';
+import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
+import { signedIn } from '../http/request-context.ts';
+import { notFound, Paging, revealAudited } from '../http/scoped.ts';
+import { isoOf } from '../db/values.ts';
+
+/** A case as the API shows it. */
+export interface CaseView extends Record<string, unknown> {
+  id: string;
+  title: string | null;
+  status: string;
+  processKey: string;
+  gridCode: string | null;
+  communityCode: string | null;
+  streetCode: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  address: string | null;
+  location: { lon: number; lat: number } | null;
+  createdAt: string;
+}
+
+const CASE = { 'zh-CN': '事件', en: 'case' };
+const target: MaskTarget = { subject: 'Case', sql: caseSql, from: (db) => db('cases'), idColumn: 'cases.id', idField: 'id' };
+const columns = ['cases.id', 'cases.title', 'cases.status', 'cases.process_definition_key', 'cases.grid_code', 'cases.community_code', 'cases.street_code',
+  'cases.reporter_name', 'cases.reporter_phone', 'cases.address', 'cases.location_lon', 'cases.location_lat', 'cases.created_at'];
+
+function view(r: Record<string, unknown>): CaseView {
+  return {
+    id: String(r.id), title: (r.title as string | null) ?? null, status: String(r.status), processKey: String(r.process_definition_key),
+    gridCode: (r.grid_code as string | null) ?? null, communityCode: (r.community_code as string | null) ?? null, streetCode: (r.street_code as string | null) ?? null,
+    reporterName: (r.reporter_name as string | null) ?? null, reporterPhone: (r.reporter_phone as string | null) ?? null, address: (r.address as string | null) ?? null,
+    location: r.location_lon !== null && r.location_lon !== undefined ? { lon: Number(r.location_lon), lat: Number(r.location_lat) } : null,
+    createdAt: isoOf(r.created_at) ?? '',
+  };
+}
+
+/** The cases router (mounted at /api/cases). */
+export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRoute[]): Router {
+  const routes = [
+    defineRoute({
+      method: 'get', path: '/', summary: 'Cases the signed-in user may see (by scope and relation)', access: { action: 'read', subject: 'Case' },
+      query: Type.Object({
+        status: Type.Optional(Type.String({ maxLength: 16 })), grid: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{6,15}$' })),
+        q: Type.Optional(Type.String({ maxLength: 50 })), ...Paging,
+      }, { additionalProperties: false }),
+      handler: async ({ query }, ctx) => {
+        const user = signedIn(ctx);
+        const q = whereAllowed(db('cases'), user.ability, 'read', 'Case', caseSql, user.principal);
+        if (query.status) q.where('cases.status', query.status);
+        if (query.grid) q.where('cases.grid_code', query.grid);
+        if (query.q) q.where('cases.title', 'like', `%${query.q}%`);
+        const [{ n } = { n: 0 }] = await q.clone().count({ n: '*' }) as { n: number }[];
+        const rows = await q.select(columns).orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id' }]).limit(query.limit ?? 50).offset(query.offset ?? 0) as Record<string, unknown>[];
+        return { items: await revealAudited(db, ctx, user, target, rows.map(view), clock), total: Number(n) };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/:id', summary: 'One case', access: { action: 'read', subject: 'Case' },
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 36 }) }, { additionalProperties: false }),
+      handler: async ({ params }, ctx) => {
+        const user = signedIn(ctx);
+        const row = await whereAllowed(db('cases').where('cases.id', params.id), user.ability, 'read', 'Case', caseSql, user.principal).first(columns) as Record<string, unknown> | undefined;
+        if (!row) throw notFound(CASE);
+        return (await revealAudited(db, ctx, user, target, [view(row)], clock))[0];
+      },
+    }),
+  ] as RouteSpec[];
+  return mountRoutes(Router(), '/api/cases', routes, registry);
+}
