@@ -5,6 +5,7 @@
  *   Case/Task: gridCode, communityCode, streetCode, districtCode, departments[], relation[], taskDefinitionKey
  *   User: username, orgUnitCode, departmentCode
  *   OrgUnit: code
+ * CASL treats the action `manage` as "every action", so GridFlow's actions never use that word.
  */
 import { createMongoAbility, subject as tag } from '@casl/ability';
 import type { MongoAbility, MongoQuery, RawRuleOf } from '@casl/ability';

@@ -61,7 +61,7 @@ export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'departme
 /** What access rules are about. */
 export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord';
 /** What a user may do to a subject. */
-export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'manage' | 'publish' | 'export' | 'verify';
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify';
 /** A user's relation to an object. */
 export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
 /** Kinds of personal data, each with its own masking. */

@@ -47,12 +47,12 @@ const columns = ['users.id', 'users.username', 'users.display_name', 'users.org_
 /** Finds a user the signed-in user may manage: 404 when they may not even see it, 403 (with the reason) when they may only see it. */
 async function managed(db: Knex, user: SignedInUser, username: string): Promise<{ id: number; username: string }> {
   const base = () => db('users').where('users.username', username);
-  const row = await whereAllowed(base(), user.ability, 'manage', 'User', userSql, user.principal).first('users.id', 'users.username') as { id: number; username: string } | undefined;
+  const row = await whereAllowed(base(), user.ability, 'administer', 'User', userSql, user.principal).first('users.id', 'users.username') as { id: number; username: string } | undefined;
   if (row) return row;
   const visible = await whereAllowed(base(), user.ability, 'read', 'User', userSql, user.principal).first('users.username', 'users.org_unit_code', 'users.department_code') as
     { username: string; org_unit_code: string; department_code: string | null } | undefined;
   if (!visible) throw notFound(USER);
-  throw refusal(user, 'manage', 'User', { username: visible.username, orgUnitCode: visible.org_unit_code, departmentCode: visible.department_code });
+  throw refusal(user, 'administer', 'User', { username: visible.username, orgUnitCode: visible.org_unit_code, departmentCode: visible.department_code });
 }
 
 async function audited(db: Knex, ctx: RequestContext, user: SignedInUser, clock: () => Date, action: string, username: string, before: unknown, after: unknown, change: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
@@ -91,7 +91,7 @@ export function usersRouter(db: Knex, sessions: SessionStore, clock: () => Date,
       },
     }),
     defineRoute({
-      method: 'post', path: '/:username/unlock', summary: 'Lift a sign-in lock', access: { action: 'manage', subject: 'User' }, params: Username,
+      method: 'post', path: '/:username/unlock', summary: 'Lift a sign-in lock', access: { action: 'administer', subject: 'User' }, params: Username,
       handler: async ({ params }, ctx) => {
         const user = signedIn(ctx);
         const row = await managed(db, user, params.username);
@@ -102,7 +102,7 @@ export function usersRouter(db: Knex, sessions: SessionStore, clock: () => Date,
       },
     }),
     defineRoute({
-      method: 'put', path: '/:username/roles', summary: 'Replace the roles of a user (a permission change)', access: { action: 'manage', subject: 'User' }, params: Username,
+      method: 'put', path: '/:username/roles', summary: 'Replace the roles of a user (a permission change)', access: { action: 'administer', subject: 'User' }, params: Username,
       body: Type.Object({ roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }), { maxItems: 20, uniqueItems: true }) }, { additionalProperties: false }),
       handler: async ({ params, body }, ctx) => {
         const user = signedIn(ctx);
@@ -124,7 +124,7 @@ export function usersRouter(db: Knex, sessions: SessionStore, clock: () => Date,
       },
     }),
     defineRoute({
-      method: 'put', path: '/:username/status', summary: 'Enable or disable an account (disabling ends its sessions)', access: { action: 'manage', subject: 'User' }, params: Username,
+      method: 'put', path: '/:username/status', summary: 'Enable or disable an account (disabling ends its sessions)', access: { action: 'administer', subject: 'User' }, params: Username,
       body: Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]) }, { additionalProperties: false }),
       handler: async ({ params, body }, ctx) => {
         const user = signedIn(ctx);

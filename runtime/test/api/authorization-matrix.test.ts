@@ -1,0 +1,187 @@
+/**
+ * The authorization matrix: every role of the demo district × every API route × an in-scope and an
+ * out-of-scope object → the expected allow/deny from the role permissions in the definitions (see
+ * matrix-world.ts for the oracle). Lists must hold exactly what the oracle allows; personal data must
+ * appear in clear only where the role may unmask it. A route without a probe here fails the test,
+ * so the matrix grows with the routes.
+ */
+import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
+import { describeEachDatabase } from '../support/databases.ts';
+import { call, prepareDemoDatabase, signIn, signInBearer, startApiServer } from '../support/api-server.ts';
+import type { ApiResponse, Credentials } from '../support/api-server.ts';
+import { buildWorld, oracleAny, oracleCase, oracleUser } from './matrix-world.ts';
+import type { Actor, FixtureCase, World } from './matrix-world.ts';
+
+const RAW_PHONE = '13900001111';
+let anonymousLogins = 0;
+
+/** What a route does, and how to call it on an object. */
+type Probe =
+  | { kind: 'public'; call: (c: Credentials) => [string, string, unknown?]; expect: number }
+  | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean }
+  | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
+  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete'; call: (c: FixtureCase) => [string, string, unknown?] }
+  | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] };
+
+const probes: Record<string, Probe> = {
+  'get /api/health': { kind: 'public', call: () => ['GET', '/api/health'], expect: 200 },
+  'post /api/auth/login': { kind: 'public', call: () => ['POST', '/api/auth/login', { username: `nobody${++anonymousLogins}`, password: 'x' }], expect: 401 },
+  'post /api/auth/logout': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout'] },
+  'post /api/auth/logout-all': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout-all'] },
+  'get /api/auth/me': { kind: 'session', call: () => ['GET', '/api/auth/me'] },
+  'post /api/auth/password': { kind: 'session', call: () => ['POST', '/api/auth/password', { currentPassword: 'wrong', newPassword: 'Another#2026' }] },
+  'get /api/definitions': { kind: 'list', subject: 'Definition', action: 'read', path: '/api/definitions' },
+  'get /api/org/units': { kind: 'list', subject: 'OrgUnit', action: 'read', path: '/api/org/units' },
+  'get /api/users': { kind: 'list', subject: 'User', action: 'read', path: '/api/users?limit=200' },
+  'get /api/users/:username': { kind: 'userObject', action: 'read', call: (u) => ['GET', `/api/users/${u}`] },
+  'post /api/users/:username/unlock': { kind: 'userObject', action: 'administer', call: (u) => ['POST', `/api/users/${u}/unlock`] },
+  'put /api/users/:username/roles': { kind: 'userObject', action: 'administer', call: (u, w) => ['PUT', `/api/users/${u}/roles`, { roles: [w.actors.find((a) => a.username === u)?.role ?? 'grid-worker'] }] },
+  'put /api/users/:username/status': { kind: 'userObject', action: 'administer', call: (u) => ['PUT', `/api/users/${u}/status`, { status: 'active' }] },
+  'get /api/cases': { kind: 'list', subject: 'Case', action: 'read', path: '/api/cases?limit=200' },
+  'get /api/cases/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}`] },
+  'get /api/tasks': { kind: 'list', subject: 'Task', action: 'read', path: '/api/tasks?limit=200' },
+  'get /api/tasks/:id': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}`] },
+  'post /api/tasks/:id/claim': { kind: 'caseObject', subject: 'Task', action: 'claim', call: (c) => ['POST', `/api/tasks/${c.taskId}/claim`] },
+  'post /api/tasks/:id/complete': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/complete`, {}] },
+  'get /api/audit': { kind: 'list', subject: 'AuditRecord', action: 'read', path: '/api/audit?limit=5' },
+  'get /api/audit/export.csv': { kind: 'list', subject: 'AuditRecord', action: 'export', path: '/api/audit/export.csv?limit=5' },
+  'get /api/audit/verify': { kind: 'list', subject: 'AuditRecord', action: 'verify', path: '/api/audit/verify' },
+};
+
+/** Authorization passed: the request got past scope and permission checks (it may still fail for other reasons, e.g. no engine). */
+const passed = (r: ApiResponse) => ![401, 403, 404].includes(r.status);
+
+function send(base: string, as: Credentials, [method, path, body]: [string, string, unknown?]) {
+  return call(base, method, path, { as, ...(body !== undefined ? { body } : {}) });
+}
+
+async function runMatrix(db: Knex) {
+  await prepareDemoDatabase(db);
+  const world = await buildWorld(db);
+  const server = await startApiServer(db);
+  const failures: string[] = [];
+  const check = (ok: boolean, what: string) => { if (!ok) failures.push(what); };
+  let cells = 0;
+  try {
+    const routes = server.app.locals.routes;
+    const unprobed = routes.map((r) => `${r.method} ${r.path}`).filter((key) => !probes[key]);
+    assert.deepEqual(unprobed, [], `routes without a matrix probe (add them to the matrix): ${unprobed.join(', ')}`);
+    const sessions = new Map<string, Credentials>();
+    for (const a of world.actors) {
+      const s = await signIn(server.url, a.username);
+      assert.equal(s.response.status, 200, `sign-in of ${a.username}`);
+      sessions.set(a.role, s);
+    }
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const probe = probes[key] as Probe;
+      // Anonymous callers get nothing but public routes.
+      if (probe.kind !== 'public') {
+        const anonymous = probe.kind === 'list' ? await call(server.url, 'GET', probe.path)
+          : probe.kind === 'caseObject' ? await send(server.url, {}, probe.call(world.inScope.get('grid-worker') as FixtureCase))
+            : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world)) : await send(server.url, {}, probe.call({}));
+        check(anonymous.status === 401, `${key} anonymous → ${anonymous.status}, expected 401`);
+      }
+      for (const a of world.actors) {
+        let as = sessions.get(a.role) as Credentials;
+        const cell = `${key} as ${a.role} (${a.username})`;
+        cells++;
+        if (probe.kind === 'public') {
+          const r = await send(server.url, as, probe.call(as));
+          check(r.status === probe.expect, `${cell} → ${r.status}, expected ${probe.expect}`);
+        } else if (probe.kind === 'session') {
+          const creds = probe.fresh ? await signInBearer(server.url, a.username) : as;
+          const r = await send(server.url, creds, probe.call(creds));
+          check(passed(r), `${cell} → ${r.status}, expected to pass authorization`);
+          // Signing out everywhere ends the actor's matrix session too.
+          if (probe.fresh) {
+            as = await signIn(server.url, a.username);
+            sessions.set(a.role, as);
+          }
+        } else if (probe.kind === 'list') {
+          await checkList(server.url, world, a, as, probe, cell, check);
+        } else if (probe.kind === 'caseObject') {
+          for (const [label, c] of [['in scope', world.inScope.get(a.role) as FixtureCase], ['out of scope', world.outOfScope]] as const) {
+            const r = await send(server.url, as, probe.call(c));
+            const expected = oracleCase(world, a, probe.action, probe.subject, c);
+            const denial = oracleAny(a, probe.action, probe.subject) && oracleAny(a, 'read', probe.subject) ? 404 : 403;
+            if (expected) check(passed(r), `${cell} ${label} → ${r.status}, expected allowed`);
+            else check(r.status === denial || (r.status === 403 && oracleCase(world, a, 'read', probe.subject, c)), `${cell} ${label} → ${r.status}, expected ${denial}`);
+            if (probe.action === 'read' && r.status === 200) checkMasking(world, a, probe.subject, c, r, cell, check);
+          }
+        } else {
+          const own = world.users.find((u) => u.username === a.username);
+          const outside = world.users.find((u) => !oracleUser(world, a, 'read', u)) ?? world.users[0];
+          for (const [label, u] of [['own', own], ['out of scope', outside]] as const) {
+            if (!u) continue;
+            const r = await send(server.url, as, probe.call(u.username, world));
+            const expected = oracleUser(world, a, probe.action, u);
+            if (expected) check(passed(r), `${cell} ${label} user ${u.username} → ${r.status}, expected allowed`);
+            else check([403, 404].includes(r.status), `${cell} ${label} user ${u.username} → ${r.status}, expected denied`);
+            if (r.status === 200 && probe.action === 'read') check(!/"phone":"1\d{10}"/.test(r.text) || oracleUser(world, a, 'unmask', u), `${cell}: phone in clear`);
+          }
+          const inScope = world.users.find((u) => u.username !== a.username && oracleUser(world, a, probe.action, u));
+          if (inScope) {
+            const r = await send(server.url, as, probe.call(inScope.username, world));
+            check(passed(r), `${cell} in-scope user ${inScope.username} → ${r.status}, expected allowed`);
+          }
+        }
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  assert.deepEqual(failures, [], `${failures.length} matrix cell(s) wrong`);
+  assert.ok(cells >= world.actors.length * 20, `the matrix ran ${cells} cells`);
+}
+
+async function checkList(base: string, w: World, a: Actor, as: Credentials, probe: Extract<Probe, { kind: 'list' }>, cell: string, check: (ok: boolean, what: string) => void) {
+  const r = await call(base, 'GET', probe.path, { as });
+  if (!oracleAny(a, probe.action, probe.subject)) {
+    check(r.status === 403, `${cell} → ${r.status}, expected 403`);
+    return;
+  }
+  check(r.status === 200, `${cell} → ${r.status}, expected 200`);
+  if (r.status !== 200) return;
+  if (probe.subject === 'Case' || probe.subject === 'Task') {
+    const seen = new Set((r.body.items as { id: string }[]).map((i) => i.id));
+    for (const c of w.cases) {
+      const id = probe.subject === 'Case' ? c.id : c.taskId;
+      const expected = oracleCase(w, a, 'read', probe.subject, c);
+      check(seen.has(id) === expected, `${cell}: ${probe.subject} ${id.slice(0, 13)} (grid ${c.grid}) listed=${seen.has(id)}, expected ${expected}`);
+    }
+    check(r.body.total === seen.size, `${cell}: total ${r.body.total} ≠ ${seen.size} listed`);
+    if (probe.subject === 'Case') {
+      for (const item of r.body.items as { id: string; reporterPhone: string }[]) {
+        const c = w.cases.find((x) => x.id === item.id) as FixtureCase;
+        const mayUnmask = oracleCase(w, a, 'unmask', 'Case', c);
+        const inClear = item.reporterPhone === RAW_PHONE;
+        check(inClear === Boolean(mayUnmask), `${cell}: case ${item.id.slice(0, 8)} phone in clear=${inClear}, expected ${mayUnmask}`);
+      }
+    }
+  }
+  if (probe.subject === 'User') {
+    const seen = new Set((r.body.items as { username: string }[]).map((i) => i.username));
+    for (const u of w.users) {
+      const expected = oracleUser(w, a, 'read', u);
+      check(seen.has(u.username) === expected, `${cell}: user ${u.username} listed=${seen.has(u.username)}, expected ${expected}`);
+    }
+  }
+}
+
+function checkMasking(w: World, a: Actor, subject: 'Case' | 'Task', c: FixtureCase, r: ApiResponse, cell: string, check: (ok: boolean, what: string) => void) {
+  if (subject !== 'Case') return;
+  const mayUnmask = oracleCase(w, a, 'unmask', 'Case', c);
+  check((r.body.reporterPhone === RAW_PHONE) === mayUnmask, `${cell}: phone in clear=${r.body.reporterPhone === RAW_PHONE}, expected ${mayUnmask}`);
+  if (!mayUnmask) {
+    check(r.body.reporterPhone === '139****1111', `${cell}: masked phone ${r.body.reporterPhone}`);
+    check(r.body.location === null && r.body.reporterName === '王**', `${cell}: location/name not masked`);
+  }
+}
+
+describeEachDatabase('authorization matrix over the demo district', (test) => {
+  test('every role × every route × in-scope and out-of-scope objects: allowed exactly as the definitions say, nothing leaks', async ({ db }) => {
+    await runMatrix(db);
+  });
+});
