@@ -36,13 +36,20 @@ describe('gridflow demo (the Quick start)', () => {
       assert.deepEqual(await health.json(), { status: 'ok', engine: 'up' });
       const home = await (await fetch(url)).text();
       assert.match(home, /示范区/);
-      const top = await (await fetch(new URL('/api/org/units', url))).json() as { units: { code: string; level: string }[] };
+      assert.equal((await fetch(new URL('/api/org/units', url))).status, 401, 'the API needs a signed-in user');
+      const password = /演示账号（密码均为 (\S+)）/.exec(out)?.[1] ?? '';
+      const login = await fetch(new URL('/api/auth/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'jddd01', password, mode: 'bearer' }) });
+      assert.equal(login.status, 200, 'a printed login works');
+      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+      const top = await (await fetch(new URL('/api/org/units', url), { headers })).json() as { units: { code: string; level: string }[] };
       assert.deepEqual(top.units.map((u) => u.level), ['district']);
-      const streets = await (await fetch(new URL(`/api/org/units?parent=${top.units[0]?.code}`, url))).json() as { units: unknown[] };
+      const streets = await (await fetch(new URL(`/api/org/units?parent=${top.units[0]?.code}`, url), { headers })).json() as { units: unknown[] };
       assert.ok(streets.units.length >= 4);
-      const bad = await fetch(new URL('/api/org/units?parent=x;drop', url), { headers: { 'accept-language': 'en' } });
+      const bad = await fetch(new URL('/api/org/units?parent=x;drop', url), { headers: { ...headers, 'accept-language': 'en' } });
       assert.equal(bad.status, 400);
-      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /parent must be an org unit code/);
+      const error = ((await bad.json()) as { error: { message: string; details: { target: string; message: string }[] } }).error;
+      assert.equal(error.message, 'The request is not valid');
+      assert.deepEqual(error.details, [{ target: '/query/parent', message: 'Has the wrong format' }]);
       const missing = await fetch(new URL('/api/nothing', url));
       assert.equal(missing.status, 404);
     } finally {

@@ -3,6 +3,7 @@ import { locatorFrom } from './check-context.ts';
 import type { CheckContext } from './check-context.ts';
 import { checkBoundaries, checkOrg } from './check-org.ts';
 import { checkDepartments, checkRoles, checkUsers } from './check-people.ts';
+import { checkAccess } from './check-access.ts';
 import { checkCatalogue, checkResponsibilities } from './check-catalogue.ts';
 import { checkAssessment, checkCalendar } from './check-calendar.ts';
 import { checkProcessesAndForms } from './check-processes.ts';
@@ -23,6 +24,7 @@ export function runCrossChecks(
   const departments = checkDepartments(ctx, units);
   const roles = checkRoles(ctx);
   checkUsers(ctx, units, departments, roles);
+  checkAccess(ctx);
   const subclasses = checkCatalogue(ctx);
   checkResponsibilities(ctx, subclasses, departments, units);
   checkCalendar(ctx);
