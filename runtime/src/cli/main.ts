@@ -7,6 +7,7 @@ import { registerServeCommands } from './serve.command.ts';
 import { registerIncidentsCommand } from './incidents.command.ts';
 import { registerAuditCommands } from './audit.command.ts';
 import { registerUsersCommands } from './users.command.ts';
+import { registerBackupCommands } from './backup.command.ts';
 import { reportError } from './output.ts';
 import { parseLocale } from '@gridflow/engine';
 
@@ -26,6 +27,7 @@ export async function runCli(argv: string[]): Promise<number> {
     registerIncidentsCommand(program, ctx);
     registerAuditCommands(program, ctx, (code) => { exitCode = code; });
     registerUsersCommands(program, ctx);
+    registerBackupCommands(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;

@@ -11,6 +11,7 @@ import { loadPlugins } from '../plugins/load-plugins.ts';
 import type { PluginRegistry } from '@gridflow/engine';
 import { EngineHost } from '../engine-host/engine-host.ts';
 import { createLogger } from '../server/serve.ts';
+import { acquireDataDirLock } from '../backup/data-dir-lock.ts';
 import type { CliContext } from './context.ts';
 
 /** Gives demo accounts that have no password the demo password; returns one login per role. */
@@ -44,33 +45,47 @@ async function serveUntilStopped(ctx: CliContext, db: Knex, registry: PluginRegi
 export function registerServeCommands(program: Command, ctx: CliContext): void {
   const en = ctx.config.locale === 'en';
   program.command('serve').description('run the GridFlow server').action(async () => {
-    const db = await ctx.database();
-    await migrateLatest(db);
-    await serveUntilStopped(ctx, db, await loadPlugins(ctx.config.plugins), (url, engine) => {
-      console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
-      console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`);
-    });
+    const lock = acquireDataDirLock(ctx.config);
+    try {
+      const db = await ctx.database();
+      await migrateLatest(db);
+      await serveUntilStopped(ctx, db, await loadPlugins(ctx.config.plugins), (url, engine) => {
+        console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
+        console.log(en ? `GridFlow is running at ${url}` : `GridFlow 已启动：${url}`);
+      });
+    } finally {
+      lock.release();
+    }
   });
 
   program.command('demo').description('load the demo district on the configured database and run the server')
     .option('--no-serve', 'load the demo district and exit')
     .action(async (opts: { serve: boolean }) => {
-      const db = await ctx.database();
-      await migrateLatest(db);
-      const registry = await loadPlugins(ctx.config.plugins);
-      const { outcomes } = await new DefinitionsService(db, undefined, registry.topicNames()).import(demoDistrictPackageDir, 'demo');
-      const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
-      const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
-      const banner = (url: string, engine?: string) => {
-        console.log(en ? `\nGridFlow demo district: ${loaded}` : `\nGridFlow 示范区配置：${loaded}`);
-        console.log(en ? `Database: ${redactUrl(ctx.config.databaseUrl)}` : `数据库：${redactUrl(ctx.config.databaseUrl)}`);
-        if (engine) console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
-        if (url) console.log(en ? `Open ${url}` : `访问地址：${url}`);
-        console.log(en ? `Demo logins (password ${ctx.config.demoPassword}):` : `演示账号（密码均为 ${ctx.config.demoPassword}）：`);
-        for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);
-        if (url) console.log(en ? 'Press Ctrl+C to stop.' : '按 Ctrl+C 停止。');
-      };
-      if (opts.serve) await serveUntilStopped(ctx, db, registry, banner);
-      else banner('');
+      const lock = acquireDataDirLock(ctx.config);
+      try {
+        await runDemo(opts.serve);
+      } finally {
+        lock.release();
+      }
     });
+
+  async function runDemo(serve: boolean): Promise<void> {
+    const db = await ctx.database();
+    await migrateLatest(db);
+    const registry = await loadPlugins(ctx.config.plugins);
+    const { outcomes } = await new DefinitionsService(db, undefined, registry.topicNames()).import(demoDistrictPackageDir, 'demo');
+    const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
+    const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
+    const banner = (url: string, engine?: string) => {
+      console.log(en ? `\nGridFlow demo district: ${loaded}` : `\nGridFlow 示范区配置：${loaded}`);
+      console.log(en ? `Database: ${redactUrl(ctx.config.databaseUrl)}` : `数据库：${redactUrl(ctx.config.databaseUrl)}`);
+      if (engine) console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
+      if (url) console.log(en ? `Open ${url}` : `访问地址：${url}`);
+      console.log(en ? `Demo logins (password ${ctx.config.demoPassword}):` : `演示账号（密码均为 ${ctx.config.demoPassword}）：`);
+      for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);
+      if (url) console.log(en ? 'Press Ctrl+C to stop.' : '按 Ctrl+C 停止。');
+    };
+    if (serve) await serveUntilStopped(ctx, db, registry, banner);
+    else banner('');
+  }
 }

@@ -14,6 +14,7 @@ import { OutboxConsumer } from '../engine-sync/outbox-consumer.ts';
 import { Reconciler } from '../engine-sync/reconciler.ts';
 import { workerOutcomeStore } from '../engine-sync/worker-outcome-store.ts';
 import { deployActiveDefinitions } from './deploy-definitions.ts';
+import { removeEngineEndpoint, writeEngineEndpoint } from '../backup/engine-endpoint.ts';
 
 /** Reconcile every 5 minutes as well as after start and after the engine comes back. */
 const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -54,6 +55,7 @@ export class EngineHost {
       if (config.javaOptions) options.javaOptions = config.javaOptions;
       engineProcess = new EngineProcess(options);
       await engineProcess.start();
+      writeEngineEndpoint(config.dataDir, { url: engineProcess.url, secret, flavour: config.flavour });
       connection = { url: engineProcess.url, secret };
     }
     const host = new EngineHost(db, config, registry, logger, engineProcess, connection);
@@ -109,5 +111,6 @@ export class EngineHost {
     this.workers?.stop();
     await this.consumer.stop();
     await this.process?.stop();
+    if (this.process) removeEngineEndpoint(this.config.dataDir);
   }
 }

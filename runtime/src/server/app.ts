@@ -12,6 +12,7 @@ import { PolicyLoader } from '../access/policy.loader.ts';
 import { AuthService } from '../auth/auth.service.ts';
 import { Authenticator } from '../auth/authenticate.ts';
 import { authRouter } from '../auth/auth.router.ts';
+import { oidcRouter } from '../auth/oidc.ts';
 import { SessionStore } from '../auth/session.store.ts';
 import { DefinitionsStore } from '../definitions/definitions.store.ts';
 import { definitionsRouter } from '../definitions/definitions.router.ts';
@@ -72,7 +73,9 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
     handler: (_req, _res, next) => next(new UserError('rateLimited', tooMany, { status: 429 })),
   });
   app.use('/api', limited(security.apiRateLimit));
-  app.use('/api/auth/login', limited(security.loginRateLimit));
+  const signInLimit = limited(security.loginRateLimit);
+  app.use('/api/auth/login', signInLimit);
+  app.use('/api/auth/oidc', signInLimit);
   app.use(express.json({ limit: '1mb' }));
 
   const policies = new PolicyLoader(db);
@@ -88,6 +91,7 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
     res.status(options.engine?.status === 'down' ? 503 : 200).json(body);
   });
   routes.push({ method: 'get', path: '/api/health', summary: 'Liveness of the server, its database and engine', access: 'public' });
+  if (security.oidc) app.use('/api/auth/oidc', oidcRouter(db, security.oidc, auth, security, routes));
   app.use('/api/auth', authRouter(auth, authenticator, security, routes));
   app.use('/api/definitions', definitionsRouter(db, routes));
   app.use('/api/org', orgRouter(db, routes));

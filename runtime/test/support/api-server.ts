@@ -48,6 +48,7 @@ export async function startApiServer(db: Knex, options: { security?: Partial<Sec
 /** A response with its parsed JSON body. */
 export interface ApiResponse {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert response fields one by one
   body: any;
   text: string;
   headers: Headers;
