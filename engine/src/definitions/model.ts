@@ -1,4 +1,5 @@
 /** Types of a resolved definitions package (mirror definitions/schemas/*.schema.json). */
+import type { FieldRule } from '../forms/field-rules.ts';
 
 export type OrgLevel = 'district' | 'street' | 'community' | 'grid';
 export type HandlingLevel = 'community' | 'street' | 'district';
@@ -150,13 +151,15 @@ export interface AssessmentProfile {
   bands: { grade: string; min: number }[];
 }
 
-/** A form definition: JSON Schema with Formily x-* keys. */
+/** A form definition: JSON Schema with Formily x-* keys and GridFlow's field rules. */
 export interface FormDefinition {
   key: string;
   name: string;
   version: number;
   type: 'object';
   properties: Record<string, unknown>;
+  required?: string[];
+  'x-field-rules'?: FieldRule[];
   [extra: string]: unknown;
 }
 
