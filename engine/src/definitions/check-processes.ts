@@ -1,8 +1,9 @@
-/** Cross-checks of processes and forms: BPMN well-formed, forms exist for every form key. */
+/** Cross-checks of processes and forms: BPMN well-formed, forms exist for every form key, forms' linkage and field rules. */
 import type { Problems } from './problems.ts';
 import type { FormDefinition } from './model.ts';
 import { formKeyOf, outlineBpmn } from './bpmn-references.ts';
 import { formSuffix } from './file-kinds.ts';
+import { checkForm } from './check-forms.ts';
 import type { Position } from './source-file.ts';
 
 /** A process file of the resolved package with the label of the file it came from. */
@@ -20,7 +21,7 @@ export interface FormSource {
 }
 
 /** Checks form keys (unique, match file names) and that every form a process names exists. */
-export function checkProcessesAndForms(processes: ProcessSource[], forms: FormSource[], problems: Problems): void {
+export function checkProcessesAndForms(processes: ProcessSource[], forms: FormSource[], problems: Problems, roles: ReadonlySet<string> = new Set()): void {
   const formKeys = new Map<string, string>();
   for (const f of forms) {
     const expected = f.path.slice(f.path.lastIndexOf('/') + 1, -formSuffix.length);
@@ -30,6 +31,7 @@ export function checkProcessesAndForms(processes: ProcessSource[], forms: FormSo
     if (first) problems.error('duplicate', at, { kind: { 'zh-CN': '表单', en: 'form' }, key: f.form.key, first });
     else formKeys.set(f.form.key, f.label);
   }
+  const tasksOfForm = new Map<string, Set<string>>();
   for (const p of processes) {
     const outline = outlineBpmn(p.xml);
     if (outline.syntaxError) {
@@ -40,10 +42,12 @@ export function checkProcessesAndForms(processes: ProcessSource[], forms: FormSo
     if (outline.processIds.length === 0) problems.error('bpmn.noProcess', { file: p.label });
     for (const ref of outline.formReferences) {
       const key = formKeyOf(ref.formKey);
+      tasksOfForm.set(key, (tasksOfForm.get(key) ?? new Set()).add(ref.elementId));
       if (!formKeys.has(key)) {
         const element = ref.elementName ? `${ref.elementId}（${ref.elementName}）` : ref.elementId;
         problems.error('ref.form', { file: p.label, position: { line: ref.line, column: ref.column } }, { element, form: key });
       }
     }
   }
+  for (const f of forms) checkForm(f, tasksOfForm.get(f.form.key) ?? new Set(), roles, problems);
 }

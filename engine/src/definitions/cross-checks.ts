@@ -29,5 +29,5 @@ export function runCrossChecks(
   checkResponsibilities(ctx, subclasses, departments, units);
   checkCalendar(ctx);
   checkAssessment(ctx);
-  checkProcessesAndForms(processes, forms, problems);
+  checkProcessesAndForms(processes, forms, problems, new Set(roles.keys()));
 }

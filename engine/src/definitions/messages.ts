@@ -71,6 +71,10 @@ export const messages = {
   'bpmn.syntax': m('BPMN 文件格式错误：{detail}', 'BPMN syntax error: {detail}'),
   'bpmn.rule': m('{message}［{rule}］', '{message} [{rule}]'),
   'bpmn.noProcess': m('BPMN 文件中没有流程', 'The BPMN file has no process'),
+  'form.reaction': m('联动配置有误：{detail}', 'Invalid reaction: {detail}'),
+  'form.unknownField': m('表单中没有字段“{field}”', 'The form has no field "{field}"'),
+  'form.sensitiveKind': m('敏感字段类型“{kind}”无效（可选：idNumber、phone、name、address、gps、specialPopulation）', 'Invalid sensitive kind "{kind}" (use idNumber, phone, name, address, gps, specialPopulation)'),
+  'form.unknownTask': m('没有使用此表单的用户任务“{task}”', 'No user task "{task}" uses this form'),
   'form.keyMismatch': m('表单 key“{key}”与文件名不一致（应为 {expected}）', 'Form key "{key}" does not match the file name (expected {expected})'),
 } satisfies Record<string, LocalizedText>;
 

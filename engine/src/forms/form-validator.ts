@@ -90,12 +90,18 @@ export class FormValidator {
         });
       }
     }
-    for (const [field, a] of Object.entries(access)) {
-      if (a === 'required' && empty(merged[field])) {
+    // Refused values are not taken: what follows sees the stored value instead.
+    const accepted: Record<string, unknown> = { ...previous };
+    for (const [field, value] of Object.entries(submitted)) {
+      if (access[field] === 'editable' || access[field] === 'required') accepted[field] = value;
+    }
+    const finalAccess = this.access(ctx, accepted);
+    for (const [field, a] of Object.entries(finalAccess)) {
+      if (a === 'required' && empty(accepted[field])) {
         problems.push({ pointer: `/${field}`, code: 'form.required', message: { 'zh-CN': `请填写“${this.titles[field] ?? field}”`, en: `"${this.titles[field] ?? field}" is required` } });
       }
     }
-    const values = Object.fromEntries(Object.entries(merged).filter(([field, v]) => access[field] !== undefined && access[field] !== 'hidden' && v !== undefined));
+    const values = Object.fromEntries(Object.entries(accepted).filter(([field, v]) => finalAccess[field] !== undefined && finalAccess[field] !== 'hidden' && v !== undefined));
     if (!this.check(values)) {
       for (const e of this.check.errors ?? []) {
         const pointer = errorPointer(e);

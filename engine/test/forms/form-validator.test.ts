@@ -73,3 +73,26 @@ describe('form submissions are validated on the server', () => {
     assert.throws(() => new FormValidator(evil), /x-reactions\/when/);
   });
 });
+
+describe('the standard event report form', () => {
+  const standard = JSON.parse(readFileSync(new URL('../../../definitions/standard/forms/event-report.form.json', import.meta.url), 'utf8')) as FormDefinition;
+  const v = new FormValidator(standard);
+  const base = { eventType: '01001', description: '楼道堆放杂物堵塞消防通道', location: { type: 'Point', coordinates: [117.02, 36.66] } };
+
+  it('lets a citizen report anonymously without a phone, but asks for one otherwise', () => {
+    assert.equal(v.validate({ ...base, anonymous: true }, { roles: ['citizen'] }).ok, true);
+    assert.deepEqual(pointers(v.validate(base, { roles: ['citizen'] })), ['/reporterPhone form.required']);
+    assert.deepEqual(pointers(v.validate({ ...base, anonymous: true, reporterPhone: '13800000000' }, { roles: ['citizen'] })), ['/reporterPhone form.fieldHidden']);
+  });
+
+  it('lets a grid worker record an on-the-spot handling (自行处置), with its result required', () => {
+    assert.deepEqual(pointers(v.validate({ ...base, reporterPhone: '13853100101', selfHandled: true }, { roles: ['grid-worker'] })), ['/selfHandleResult form.required']);
+    assert.equal(v.validate({ ...base, reporterPhone: '13853100101', selfHandled: true, selfHandleResult: '已清理' }, { roles: ['grid-worker'] }).ok, true);
+    assert.deepEqual(pointers(v.validate({ ...base, reporterPhone: '13853100101', selfHandled: true, selfHandleResult: 'x' }, { roles: ['citizen'] })), ['/selfHandleResult form.fieldHidden', '/selfHandled form.fieldHidden']);
+  });
+
+  it('keeps the report read-only at later tasks', () => {
+    const previous = v.validate({ ...base, reporterPhone: '13853100101' }, { roles: ['grid-worker'] }).values;
+    assert.deepEqual(pointers(v.validate({ description: '改写描述' }, { task: 'dispatch', roles: ['street-dispatcher'], previous })), ['/description form.fieldReadOnly']);
+  });
+});
