@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { parseLocale, passwordPolicy } from '@gridflow/engine';
 import type { Locale, LockoutPolicy, PasswordPolicy } from '@gridflow/engine';
 import { builtInPlugins } from './plugins/load-plugins.ts';
+import { loadAttachmentsConfig } from './attachments/attachments.config.ts';
+import type { AttachmentsConfig } from './attachments/attachments.config.ts';
 
 /** GridFlow runtime configuration. */
 export interface Config {
@@ -25,6 +27,8 @@ export interface Config {
   plugins: string[];
   engine: EngineConfig;
   security: SecurityConfig;
+  /** Attachment storage and limits (GRIDFLOW_ATTACHMENTS_*, GRIDFLOW_S3_*; see docs/operations/attachments.md). */
+  attachments: AttachmentsConfig;
 }
 
 /** Sign-in, sessions and request limits. */
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     plugins: env.GRIDFLOW_PLUGINS ? env.GRIDFLOW_PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : builtInPlugins,
     engine: engineConfig(env, dataDir),
     security: securityConfig(env),
+    attachments: loadAttachmentsConfig(env, dataDir),
   };
 }
 

@@ -24,6 +24,9 @@ import { usersRouter } from '../users/users.router.ts';
 import { casesRouter } from '../cases/cases.router.ts';
 import { tasksRouter } from '../tasks/tasks.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
+import { attachmentsRouter } from '../attachments/attachments.router.ts';
+import type { BlobStore } from '../attachments/attachment.storage.ts';
+import type { AttachmentsConfig } from '../attachments/attachments.config.ts';
 import { errorHandler } from './error-handler.ts';
 import { renderHomePage } from './home-page.ts';
 
@@ -37,6 +40,7 @@ export interface EngineStatus {
 export interface AppOptions {
   logger: Logger;
   security: SecurityConfig;
+  attachments: { config: AttachmentsConfig; store: BlobStore };
   engine?: EngineStatus;
   clock?: () => Date;
 }
@@ -99,6 +103,7 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   app.use('/api/cases', casesRouter(db, clock, routes));
   app.use('/api/tasks', tasksRouter(db, options.engine, clock, routes));
   app.use('/api/audit', auditRouter(db, clock, routes));
+  app.use('/api/attachments', attachmentsRouter(db, options.attachments.store, options.attachments.config, clock, routes, logger));
   app.get('/', async (_req, res) => {
     const levels = Object.fromEntries((await db('org_units').where({ active: true }).groupBy('level').select('level').count({ n: '*' }) as { level: string; n: number }[])
       .map((r) => [r.level, Number(r.n)]));

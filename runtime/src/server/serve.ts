@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createApp } from './app.ts';
+import { createBlobStore } from '../attachments/attachment.storage.ts';
 import type { EngineStatus } from './app.ts';
 
 /** A running server and how to stop it. */
@@ -23,7 +24,8 @@ export function createLogger(config: Config): Logger {
 /** Listens on the configured host and port (port 0 picks a free one). */
 export async function startServer(db: Knex, config: Config, deps: { logger?: Logger; engine?: EngineStatus } = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger(config);
-  const app = createApp(db, { logger, security: config.security, ...(deps.engine ? { engine: deps.engine } : {}) });
+  const attachments = { config: config.attachments, store: createBlobStore(config.attachments) };
+  const app = createApp(db, { logger, security: config.security, attachments, ...(deps.engine ? { engine: deps.engine } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

@@ -6,7 +6,9 @@
  * so the matrix grows with the routes.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { sampleJpeg } from '../attachments/fixtures/samples.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { call, prepareDemoDatabase, signIn, signInBearer, startApiServer } from '../support/api-server.ts';
 import type { ApiResponse, Credentials } from '../support/api-server.ts';
@@ -22,6 +24,7 @@ type Probe =
   | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean }
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
   | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete'; call: (c: FixtureCase) => [string, string, unknown?] }
+  | { kind: 'upload'; subject: 'Case'; action: 'report'; path: string }
   | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] };
 
 const probes: Record<string, Probe> = {
@@ -44,10 +47,33 @@ const probes: Record<string, Probe> = {
   'get /api/tasks/:id': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}`] },
   'post /api/tasks/:id/claim': { kind: 'caseObject', subject: 'Task', action: 'claim', call: (c) => ['POST', `/api/tasks/${c.taskId}/claim`] },
   'post /api/tasks/:id/complete': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/complete`, {}] },
+  'post /api/attachments': { kind: 'upload', subject: 'Case', action: 'report', path: '/api/attachments?kind=photo&name=x.jpg' },
+  'get /api/attachments/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/attachments/${c.attachmentId ?? 'none'}`] },
   'get /api/audit': { kind: 'list', subject: 'AuditRecord', action: 'read', path: '/api/audit?limit=5' },
   'get /api/audit/export.csv': { kind: 'list', subject: 'AuditRecord', action: 'export', path: '/api/audit/export.csv?limit=5' },
   'get /api/audit/verify': { kind: 'list', subject: 'AuditRecord', action: 'verify', path: '/api/audit/verify' },
 };
+
+/** Uploads raw bytes as an attachment. */
+async function upload(base: string, as: Credentials, path: string, body: Buffer): Promise<ApiResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (as.cookie) headers.cookie = as.cookie;
+  if (as.csrf) headers['x-csrf-token'] = as.csrf;
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text, headers: res.headers };
+}
+
+/** Uploads one photo and gives every fixture case an attachment row of it. */
+async function attachToEveryCase(db: Knex, base: string, as: Credentials, w: World): Promise<void> {
+  const uploaded = await upload(base, as, '/api/attachments?kind=photo&name=scene.jpg', sampleJpeg());
+  assert.equal(uploaded.status, 200, uploaded.text);
+  const row = await db('attachments').where({ id: uploaded.body.id }).first();
+  for (const c of w.cases) {
+    c.attachmentId = randomUUID();
+    await db('attachments').insert({ ...row, id: c.attachmentId, case_id: c.id });
+  }
+}
 
 /** Authorization passed: the request got past scope and permission checks (it may still fail for other reasons, e.g. no engine). */
 const passed = (r: ApiResponse) => ![401, 403, 404].includes(r.status);
@@ -73,12 +99,13 @@ async function runMatrix(db: Knex) {
       assert.equal(s.response.status, 200, `sign-in of ${a.username}`);
       sessions.set(a.role, s);
     }
+    await attachToEveryCase(db, server.url, sessions.get('grid-worker') as Credentials, world);
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
       const probe = probes[key] as Probe;
       // Anonymous callers get nothing but public routes.
       if (probe.kind !== 'public') {
-        const anonymous = probe.kind === 'list' ? await call(server.url, 'GET', probe.path)
+        const anonymous = probe.kind === 'list' || probe.kind === 'upload' ? await call(server.url, probe.kind === 'list' ? 'GET' : 'POST', probe.path)
           : probe.kind === 'caseObject' ? await send(server.url, {}, probe.call(world.inScope.get('grid-worker') as FixtureCase))
             : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world)) : await send(server.url, {}, probe.call({}));
         check(anonymous.status === 401, `${key} anonymous → ${anonymous.status}, expected 401`);
@@ -99,6 +126,10 @@ async function runMatrix(db: Knex) {
             as = await signIn(server.url, a.username);
             sessions.set(a.role, as);
           }
+        } else if (probe.kind === 'upload') {
+          const r = await upload(server.url, as, probe.path, Buffer.from('plain text, not a photo'));
+          if (oracleAny(a, probe.action, probe.subject)) check(passed(r), `${cell} → ${r.status}, expected to pass authorization`);
+          else check(r.status === 403, `${cell} → ${r.status}, expected 403`);
         } else if (probe.kind === 'list') {
           await checkList(server.url, world, a, as, probe, cell, check);
         } else if (probe.kind === 'caseObject') {
@@ -108,7 +139,7 @@ async function runMatrix(db: Knex) {
             const denial = oracleAny(a, probe.action, probe.subject) && oracleAny(a, 'read', probe.subject) ? 404 : 403;
             if (expected) check(passed(r), `${cell} ${label} → ${r.status}, expected allowed`);
             else check(r.status === denial || (r.status === 403 && oracleCase(world, a, 'read', probe.subject, c)), `${cell} ${label} → ${r.status}, expected ${denial}`);
-            if (probe.action === 'read' && r.status === 200) checkMasking(world, a, probe.subject, c, r, cell, check);
+            if (probe.action === 'read' && r.status === 200 && key === 'get /api/cases/:id') checkMasking(world, a, probe.subject, c, r, cell, check);
           }
         } else {
           const own = world.users.find((u) => u.username === a.username);

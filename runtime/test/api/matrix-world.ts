@@ -35,6 +35,8 @@ export interface FixtureCase {
   cc: number | null;
   assignee: string | null;
   candidateGroups: string[];
+  /** An attachment of the case (set by the matrix after uploading one). */
+  attachmentId?: string;
 }
 
 /** A user record as the oracle sees it. */

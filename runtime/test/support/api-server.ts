@@ -5,7 +5,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
+import { createBlobStore } from '../../src/attachments/attachment.storage.ts';
 import { demoDistrictPackageDir } from '@gridflow/definitions';
 import { loadConfig } from '../../src/config.ts';
 import type { SecurityConfig } from '../../src/config.ts';
@@ -36,8 +40,10 @@ export async function prepareDemoDatabase(db: Knex): Promise<void> {
 
 /** Starts the app on a free port. */
 export async function startApiServer(db: Knex, options: { security?: Partial<SecurityConfig>; clock?: () => Date; engine?: AppOptions['engine'] } = {}): Promise<ApiServer> {
-  const security = { ...loadConfig({}).security, loginRateLimit: 10_000, apiRateLimit: 100_000, ...options.security };
-  const app = createApp(db, { logger: pino({ level: process.env.GRIDFLOW_TEST_LOG ?? 'silent' }), security, ...(options.clock ? { clock: options.clock } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'gridflow-api-')) });
+  const security = { ...config.security, loginRateLimit: 10_000, apiRateLimit: 100_000, ...options.security };
+  const attachments = { config: config.attachments, store: createBlobStore(config.attachments) };
+  const app = createApp(db, { logger: pino({ level: process.env.GRIDFLOW_TEST_LOG ?? 'silent' }), security, attachments, ...(options.clock ? { clock: options.clock } : {}), ...(options.engine ? { engine: options.engine } : {}) });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
