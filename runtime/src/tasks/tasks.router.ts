@@ -15,6 +15,8 @@ import { actorOf, signedIn } from '../http/request-context.ts';
 import type { SignedInUser } from '../http/request-context.ts';
 import { clientOf, notFound, Paging } from '../http/scoped.ts';
 import type { EngineStatus } from '../server/app.ts';
+import { FormRegistry } from '../forms/form-registry.ts';
+import { taskFormView } from '../forms/task-form.ts';
 import { isoOf } from '../db/values.ts';
 
 const TASK = { 'zh-CN': '任务', en: 'task' };
@@ -52,6 +54,7 @@ function engineOf(engine: EngineStatus | undefined) {
 
 /** The tasks router (mounted at /api/tasks). */
 export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: () => Date, registry: RegisteredRoute[]): Router {
+  const forms = new FormRegistry(db);
   const act = async (user: SignedInUser, ctx: Parameters<RouteSpec['handler']>[1], id: string, action: 'claim' | 'complete', call: () => Promise<unknown>) => {
     await actionable(db, user, id, action);
     try {
@@ -87,6 +90,21 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
         const row = await whereAllowed(tasksWithCases(db).where('tasks.id', params.id), user.ability, 'read', 'Task', taskSql, user.principal).first(columns) as Record<string, unknown> | undefined;
         if (!row) throw notFound(TASK);
         return view(row);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/:id/form', summary: 'The form of a task: schema without hidden fields, field access at this step, masked values', access: { action: 'read', subject: 'Task' }, params: TaskId,
+      handler: async ({ params }, ctx) => {
+        const user = signedIn(ctx);
+        const row = await whereAllowed(tasksWithCases(db).where('tasks.id', params.id), user.ability, 'read', 'Task', taskSql, user.principal)
+          .first([...columns, 'tasks.form_version', 'cases.form_key as case_form_key', 'cases.form_version as case_form_version', 'cases.form_values']) as Record<string, unknown> | undefined;
+        if (!row) throw notFound(TASK);
+        const key = (row.form_key as string | null) ?? (row.case_form_key as string | null);
+        const version = (row.form_version as number | null) ?? (key === row.case_form_key ? row.case_form_version as number | null : null);
+        const validator = key ? await forms.find(key, version) : undefined;
+        if (!validator) throw notFound({ 'zh-CN': '任务表单', en: 'task form' });
+        const values = row.form_values ? JSON.parse(String(row.form_values)) as Record<string, unknown> : {};
+        return taskFormView(db, ctx, user, validator, { key: String(row.task_definition_key), caseId: (row.case_id as string | null) ?? null, values }, clock);
       },
     }),
     defineRoute({

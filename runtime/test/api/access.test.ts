@@ -123,4 +123,27 @@ describe('personal data and separation of duties', () => {
     assert.equal((await call(server.url, 'GET', '/api/audit', { as: as.admin })).status, 403, 'the system administrator may not read the audit log (三员分立)');
     assert.ok(await database.db('audit_log').where({ action: 'audit.export', actor_username: 'sj01' }).first(), 'exports are audited');
   });
+  it('serves a task form without hidden fields, with each field\'s access and personal data masked by role', async () => {
+    const { caseId, taskId } = await givenCase(database.db, 'wgy001', 'handle', 'wgy001');
+    const values = { eventType: '01001', description: '楼道堆放杂物', reporterName: '张伟', reporterPhone: '13853100101', location: { type: 'Point', coordinates: [117.05, 36.67] } };
+    await database.db('cases').where({ id: caseId }).update({ form_key: 'event-report', form_version: 1, form_values: JSON.stringify(values) });
+    await database.db('tasks').where({ id: taskId }).update({ form_key: 'event-report', form_version: 1 });
+    const leader = await call(server.url, 'GET', `/api/tasks/${taskId}/form`, { as: as.jdld01 });
+    assert.equal(leader.status, 200);
+    assert.equal(leader.body.form.key, 'event-report');
+    assert.equal(leader.body.access.description, 'readOnly', 'the report is read-only at later tasks');
+    assert.equal(leader.body.values.reporterPhone, '138****0101');
+    assert.equal(leader.body.values.location, null);
+    assert.equal(leader.body.form.schema['x-field-rules'], undefined, 'other roles\' rules are not sent');
+    const staff = await call(server.url, 'GET', `/api/tasks/${taskId}/form`, { as: as.sqgzry01 });
+    assert.equal(staff.body.values.reporterPhone, '13853100101');
+    const audited = await database.db('audit_log').where({ action: 'personalData.read', actor_username: 'sqgzry01', target_id: caseId });
+    assert.ok(audited.some((r) => JSON.parse(r.entry).details.form === 'event-report'));
+
+    await database.db('cases').where({ id: caseId }).update({ form_values: JSON.stringify({ ...values, anonymous: true }) });
+    const anonymous = await call(server.url, 'GET', `/api/tasks/${taskId}/form`, { as: as.sqgzry01 });
+    assert.equal(anonymous.body.values.reporterPhone, undefined, 'hidden fields are never sent');
+    assert.equal(anonymous.body.form.schema.properties.reporterPhone, undefined);
+    assert.equal(anonymous.body.access.reporterPhone, undefined);
+  });
 });

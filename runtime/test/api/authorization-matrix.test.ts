@@ -45,6 +45,7 @@ const probes: Record<string, Probe> = {
   'get /api/cases/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}`] },
   'get /api/tasks': { kind: 'list', subject: 'Task', action: 'read', path: '/api/tasks?limit=200' },
   'get /api/tasks/:id': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}`] },
+  'get /api/tasks/:id/form': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}/form`] },
   'post /api/tasks/:id/claim': { kind: 'caseObject', subject: 'Task', action: 'claim', call: (c) => ['POST', `/api/tasks/${c.taskId}/claim`] },
   'post /api/tasks/:id/complete': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/complete`, {}] },
   'post /api/attachments': { kind: 'upload', subject: 'Case', action: 'report', path: '/api/attachments?kind=photo&name=x.jpg' },
@@ -139,6 +140,7 @@ async function runMatrix(db: Knex) {
             const denial = oracleAny(a, probe.action, probe.subject) && oracleAny(a, 'read', probe.subject) ? 404 : 403;
             if (expected) check(passed(r), `${cell} ${label} → ${r.status}, expected allowed`);
             else check(r.status === denial || (r.status === 403 && oracleCase(world, a, 'read', probe.subject, c)), `${cell} ${label} → ${r.status}, expected ${denial}`);
+            if (probe.action === 'read' && r.status === 200 && key === 'get /api/tasks/:id/form') checkFormMasking(world, a, c, r, cell, check);
             if (probe.action === 'read' && r.status === 200 && key === 'get /api/cases/:id') checkMasking(world, a, probe.subject, c, r, cell, check);
           }
         } else {
@@ -209,6 +211,11 @@ function checkMasking(w: World, a: Actor, subject: 'Case' | 'Task', c: FixtureCa
     check(r.body.reporterPhone === '139****1111', `${cell}: masked phone ${r.body.reporterPhone}`);
     check(r.body.location === null && r.body.reporterName === '王**', `${cell}: location/name not masked`);
   }
+}
+
+function checkFormMasking(w: World, a: Actor, c: FixtureCase, r: ApiResponse, cell: string, check: (ok: boolean, what: string) => void) {
+  const mayUnmask = oracleCase(w, a, 'unmask', 'Case', c);
+  check((r.body.values.reporterPhone === RAW_PHONE) === mayUnmask, `${cell}: form phone in clear=${r.body.values.reporterPhone === RAW_PHONE}, expected ${mayUnmask}`);
 }
 
 describeEachDatabase('authorization matrix over the demo district', (test) => {

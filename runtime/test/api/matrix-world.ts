@@ -104,6 +104,8 @@ export async function buildWorld(db: Knex): Promise<World> {
       id: c.id, process_definition_key: 'matrix', process_instance_id: `pi-${c.id}`, status: 'running', title: `matrix ${c.id.slice(0, 8)}`,
       grid_code: c.grid, community_code: c.community, street_code: c.street, district_code: c.district,
       reporter_name: '王小明', reporter_phone: '13900001111', address: '历下区示范路 88 号 3 单元', location_lon: 117.02, location_lat: 36.66, created_at: now, updated_at: now,
+      form_key: 'event-report', form_version: 1,
+      form_values: JSON.stringify({ eventType: '01001', description: '楼道堆放杂物', reporterName: '王小明', reporterPhone: '13900001111', location: { type: 'Point', coordinates: [117.02, 36.66] } }),
     });
     const parties = [
       ...(c.reporter ? [{ relation: 'reporter', user_id: c.reporter }] : []),
@@ -113,7 +115,7 @@ export async function buildWorld(db: Knex): Promise<World> {
     for (const p of parties) await db('case_parties').insert({ case_id: c.id, created_at: now, ...p });
     await db('tasks').insert({
       id: c.taskId, case_id: c.id, process_instance_id: `pi-${c.id}`, process_definition_key: 'matrix', task_definition_key: c.taskKey, name: '处置',
-      assignee: c.assignee, status: 'open', created_at: now, last_event_id: 1,
+      assignee: c.assignee, status: 'open', created_at: now, last_event_id: 1, form_key: 'event-report', form_version: 1,
     });
     for (const value of c.candidateGroups) await db('task_candidates').insert({ task_id: c.taskId, kind: 'group', value });
   };
