@@ -15,6 +15,7 @@ import { Reconciler } from '../engine-sync/reconciler.ts';
 import { workerOutcomeStore } from '../engine-sync/worker-outcome-store.ts';
 import { deployActiveDefinitions } from './deploy-definitions.ts';
 import { removeEngineEndpoint, writeEngineEndpoint } from '../backup/engine-endpoint.ts';
+import { settlePendingSubmissions } from '../forms/form-submissions.ts';
 
 /** Reconcile every 5 minutes as well as after start and after the engine comes back. */
 const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -100,6 +101,8 @@ export class EngineHost {
       const report = await this.reconciler.run(startingOlderThanMs);
       const changed = report.casesStarted + report.tasksAdded + report.tasksUpdated + report.tasksClosed;
       if (changed > 0) this.logger.warn(report, 'reconciliation repaired drift between the engine and GridFlow');
+      const settled = await settlePendingSubmissions(this.db);
+      if (settled.accepted + settled.rejected > 0) this.logger.warn(settled, 'settled form submissions left pending by an interruption');
     } catch (e) {
       this.logger.warn({ err: e }, 'reconciliation failed; will retry');
     }

@@ -17,11 +17,12 @@ import { clientOf, notFound, Paging } from '../http/scoped.ts';
 import type { EngineStatus } from '../server/app.ts';
 import { FormRegistry } from '../forms/form-registry.ts';
 import { taskFormView } from '../forms/task-form.ts';
+import { acceptSubmission, rejectSubmission, submitForm } from '../forms/form-submissions.ts';
 import { isoOf } from '../db/values.ts';
 
 const TASK = { 'zh-CN': '任务', en: 'task' };
 const TaskId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const columns = ['tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
+const columns = ['tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
 const tasksWithCases = (db: Knex) => db('tasks').leftJoin('cases', 'cases.id', 'tasks.case_id');
 
 function view(r: Record<string, unknown>) {
@@ -55,10 +56,10 @@ function engineOf(engine: EngineStatus | undefined) {
 /** The tasks router (mounted at /api/tasks). */
 export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: () => Date, registry: RegisteredRoute[]): Router {
   const forms = new FormRegistry(db);
-  const act = async (user: SignedInUser, ctx: Parameters<RouteSpec['handler']>[1], id: string, action: 'claim' | 'complete', call: () => Promise<unknown>) => {
-    await actionable(db, user, id, action);
+  const act = async (user: SignedInUser, ctx: Parameters<RouteSpec['handler']>[1], id: string, action: 'claim' | 'complete', call: (task: Record<string, unknown>) => Promise<unknown>) => {
+    const task = await actionable(db, user, id, action);
     try {
-      await call();
+      await call(task);
     } catch (e) {
       if (e instanceof EngineHttpError && (e.status === 404 || e.status === 400 || e.status === 500)) {
         throw new UserError('tasks.conflict', { 'zh-CN': '任务已被他人处理或已不存在', en: 'The task was already handled by someone else or no longer exists' }, { status: 409 });
@@ -69,6 +70,25 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       occurredAt: clock().toISOString(), actor: actorOf(user), action: `task.${action}`, target: { type: 'task', id }, outcome: 'success', ...clientOf(ctx),
     });
     return { ok: true };
+  };
+  /** Validates and stores the form (if the task has one), completes the task, then applies the submission. */
+  const complete = async (user: SignedInUser, task: Record<string, unknown>, values: Record<string, unknown> | undefined) => {
+    const formKey = task.form_key as string | null;
+    const validator = formKey ? await forms.find(formKey, task.form_version as number | null) : undefined;
+    if (formKey && !validator) throw notFound({ 'zh-CN': '任务表单', en: 'task form' });
+    if (!validator && values && Object.keys(values).length > 0) {
+      throw new UserError('form.none', { 'zh-CN': '此任务没有表单，不能提交表单数据', en: 'This task has no form to submit' });
+    }
+    const pending = validator
+      ? await submitForm(db, validator, { id: String(task.id), key: String(task.task_definition_key), caseId: (task.case_id as string | null) ?? null }, { userId: user.principal.userId, roles: user.principal.roles }, values ?? {}, clock)
+      : undefined;
+    try {
+      await engineFetch(engineOf(engine), 'POST', `/engine-rest/task/${encodeURIComponent(String(task.id))}/complete`, { variables: toVariables(pending?.submitted ?? {}) });
+    } catch (e) {
+      if (pending) await rejectSubmission(db, pending.id, clock);
+      throw e;
+    }
+    if (pending) await acceptSubmission(db, pending.id, clock);
   };
   const routes = [
     defineRoute({
@@ -97,7 +117,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       handler: async ({ params }, ctx) => {
         const user = signedIn(ctx);
         const row = await whereAllowed(tasksWithCases(db).where('tasks.id', params.id), user.ability, 'read', 'Task', taskSql, user.principal)
-          .first([...columns, 'tasks.form_version', 'cases.form_key as case_form_key', 'cases.form_version as case_form_version', 'cases.form_values']) as Record<string, unknown> | undefined;
+          .first([...columns, 'cases.form_key as case_form_key', 'cases.form_version as case_form_version', 'cases.form_values']) as Record<string, unknown> | undefined;
         if (!row) throw notFound(TASK);
         const key = (row.form_key as string | null) ?? (row.case_form_key as string | null);
         const version = (row.form_version as number | null) ?? (key === row.case_form_key ? row.case_form_version as number | null : null);
@@ -116,10 +136,10 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
     }),
     defineRoute({
       method: 'post', path: '/:id/complete', summary: 'Complete a task', access: { action: 'complete', subject: 'Task' }, params: TaskId,
-      body: Type.Object({ variables: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Union([Type.String({ maxLength: 4000 }), Type.Number(), Type.Boolean(), Type.Null()]))) }, { additionalProperties: false }),
+      body: Type.Object({ values: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Unknown(), { maxProperties: 200 })) }, { additionalProperties: false }),
       handler: async ({ params, body }, ctx) => {
         const user = signedIn(ctx);
-        return act(user, ctx, params.id, 'complete', () => engineFetch(engineOf(engine), 'POST', `/engine-rest/task/${encodeURIComponent(params.id)}/complete`, { variables: toVariables(body.variables ?? {}) }));
+        return act(user, ctx, params.id, 'complete', (task) => complete(user, task, body.values));
       },
     }),
   ] as RouteSpec[];

@@ -6,6 +6,7 @@ import { createTestDatabase } from '../support/databases.ts';
 import type { TestDatabase } from '../support/databases.ts';
 import { call, prepareDemoDatabase, signIn } from '../support/api-server.ts';
 import { startApiServer } from '../support/api-server.ts';
+import { settlePendingSubmissions } from '../../src/forms/form-submissions.ts';
 import type { ApiServer, Credentials } from '../support/api-server.ts';
 
 const GRID = '370102002001001';
@@ -145,5 +146,28 @@ describe('personal data and separation of duties', () => {
     assert.equal(anonymous.body.values.reporterPhone, undefined, 'hidden fields are never sent');
     assert.equal(anonymous.body.form.schema.properties.reporterPhone, undefined);
     assert.equal(anonymous.body.access.reporterPhone, undefined);
+  });
+  it('validates a task\'s form on completion, stores nothing invalid, and applies a submission only once the engine completed the task', async () => {
+    const { caseId, taskId } = await givenCase(database.db, 'wgy002', 'verify', 'wgy001');
+    await database.db('cases').where({ id: caseId }).update({ form_key: 'event-report', form_version: 1, form_values: JSON.stringify({ eventType: '01001', description: '楼道堆放杂物', reporterPhone: '13853100101' }) });
+    await database.db('tasks').where({ id: taskId }).update({ form_key: 'event-report', form_version: 1 });
+    const readOnly = await call(server.url, 'POST', `/api/tasks/${taskId}/complete`, { as: as.wgy001, body: { values: { description: '改写', nope: 1 } } });
+    assert.equal(readOnly.status, 400);
+    assert.equal(readOnly.body.error.code, 'form.invalid');
+    assert.deepEqual(readOnly.body.error.details.map((d: { target: string }) => d.target).sort(), ['/body/values/description', '/body/values/nope']);
+    assert.equal(await database.db('form_submissions').where({ task_id: taskId }).first(), undefined, 'nothing stored');
+
+    const noEngine = await call(server.url, 'POST', `/api/tasks/${taskId}/complete`, { as: as.wgy001, body: { values: { description: '楼道堆放杂物' } } });
+    assert.equal(noEngine.status, 503);
+    assert.equal((await database.db('form_submissions').where({ task_id: taskId }).first()).status, 'rejected', 'a submission the engine did not take is not applied');
+
+    // A crash between the engine completing the task and GridFlow applying the submission:
+    await database.db('form_submissions').insert({
+      id: randomUUID(), case_id: caseId, task_id: taskId, form_key: 'event-report', form_version: 1, submitted_values: '{}',
+      case_values: JSON.stringify({ eventType: '01001', description: '已核查' }), submitted_by: 1, status: 'pending', created_at: new Date(),
+    });
+    await database.db('tasks').where({ id: taskId }).update({ status: 'completed' });
+    assert.deepEqual(await settlePendingSubmissions(database.db), { accepted: 1, rejected: 0 });
+    assert.equal(JSON.parse((await database.db('cases').where({ id: caseId }).first('form_values')).form_values).description, '已核查');
   });
 });

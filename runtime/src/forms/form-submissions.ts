@@ -1,0 +1,81 @@
+/**
+ * Submitting a task's form. The submission is validated (never trusting the client) against the
+ * task's form version with the field rules of the step and the user's roles, and stored as
+ * `pending` before the engine is asked to complete the task. When the engine has completed it the
+ * submission is accepted and its values become the case's; when the engine refuses, it is rejected.
+ * A crash in between leaves a pending submission that `settlePendingSubmissions` resolves from the
+ * task projection, so an accepted submission is never lost and a refused one never applied.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { UserError } from '@gridflow/engine';
+import type { FormValidator } from '@gridflow/engine';
+import { dateOf } from '../db/values.ts';
+
+/** A pending submission and the values to hand to the engine. */
+export interface PendingSubmission {
+  id: string;
+  /** The submitted values that were accepted (for process variables). */
+  submitted: Record<string, unknown>;
+}
+
+/** How long a pending submission of a still open task may wait before it counts as refused. */
+const PENDING_MS = 10 * 60_000;
+
+/** Validates and stores a pending submission; throws a UserError listing every problem. */
+export async function submitForm(
+  db: Knex, validator: FormValidator, task: { id: string; key: string; caseId: string | null }, user: { userId: number; roles: string[] },
+  submitted: Record<string, unknown>, clock: () => Date,
+): Promise<PendingSubmission> {
+  const row = task.caseId ? await db('cases').where({ id: task.caseId }).first('form_values') as { form_values: string | null } | undefined : undefined;
+  const previous = row?.form_values ? JSON.parse(row.form_values) as Record<string, unknown> : {};
+  const result = validator.validate(submitted, { task: task.key, roles: user.roles, previous });
+  if (!result.ok) {
+    throw new UserError('form.invalid', { 'zh-CN': '表单填写有误，请按提示修改', en: 'The form has errors; please correct them' }, {
+      details: result.problems.map((p) => ({ target: `/body/values${p.pointer}`, message: p.message })),
+    });
+  }
+  const accepted = Object.fromEntries(Object.keys(submitted).filter((k) => k in result.values).map((k) => [k, result.values[k]]));
+  const id = randomUUID();
+  await db('form_submissions').insert({
+    id, case_id: task.caseId, task_id: task.id, form_key: validator.form.key, form_version: validator.form.version,
+    submitted_values: JSON.stringify(accepted), case_values: JSON.stringify(result.values), submitted_by: user.userId, status: 'pending', created_at: clock(),
+  });
+  return { id, submitted: accepted };
+}
+
+/** The engine completed the task: the submission's values become the case's. */
+export async function acceptSubmission(db: Knex | Knex.Transaction, id: string, clock: () => Date): Promise<void> {
+  const run = async (trx: Knex.Transaction) => {
+    const s = await trx('form_submissions').where({ id, status: 'pending' }).first('case_id', 'case_values', 'form_key', 'form_version') as
+      { case_id: string | null; case_values: string; form_key: string; form_version: number } | undefined;
+    if (!s) return;
+    await trx('form_submissions').where({ id }).update({ status: 'accepted', settled_at: clock() });
+    if (s.case_id) await trx('cases').where({ id: s.case_id }).update({ form_values: s.case_values, form_key: s.form_key, form_version: s.form_version, updated_at: clock() });
+  };
+  if ('isTransaction' in db && db.isTransaction) await run(db as Knex.Transaction);
+  else await (db as Knex).transaction(run);
+}
+
+/** The engine refused to complete the task: the submission is not applied. */
+export async function rejectSubmission(db: Knex, id: string, clock: () => Date): Promise<void> {
+  await db('form_submissions').where({ id, status: 'pending' }).update({ status: 'rejected', settled_at: clock() });
+}
+
+/** Settles submissions left pending by a crash: accepted when the task was completed, rejected when it is still open after a while. */
+export async function settlePendingSubmissions(db: Knex, clock: () => Date = () => new Date()): Promise<{ accepted: number; rejected: number }> {
+  const pending = await db('form_submissions as s').leftJoin('tasks as t', 't.id', 's.task_id').where('s.status', 'pending')
+    .select('s.id', 's.created_at', 't.status as task_status') as { id: string; created_at: unknown; task_status: string | null }[];
+  let accepted = 0;
+  let rejected = 0;
+  for (const p of pending) {
+    if (p.task_status === 'completed') {
+      await acceptSubmission(db, p.id, clock);
+      accepted++;
+    } else if (clock().getTime() - (dateOf(p.created_at)?.getTime() ?? 0) > PENDING_MS) {
+      await rejectSubmission(db, p.id, clock);
+      rejected++;
+    }
+  }
+  return { accepted, rejected };
+}
