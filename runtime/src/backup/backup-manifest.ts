@@ -1,7 +1,7 @@
 /**
  * The backup folder's `manifest.json` (what is in it, from which GridFlow migration level and
- * engine flavour, with the size and SHA-256 of every file) and the file helpers that write and
- * verify it: streamed hashing, hashed copies, fsync.
+ * engine flavour, with the size and SHA-256 of every file, and a summary of the attachment blobs)
+ * and the file helpers that write and verify it: streamed hashing, hashed copies, fsync.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -15,8 +15,13 @@ import type { EngineFlavour, ErrorDetail } from '@gridflow/engine';
 export const MANIFEST = 'manifest.json';
 /** The files of a backup, by role (fixed names: a manifest can never point outside its folder). */
 export const BACKUP_FILES = { gridflow: 'gridflow.db', engine: 'engine/engine.mv.db' } as const;
-/** Manifest format version this code writes and reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * Manifest format version this code writes. 2 added `attachments`; version 1 (no attachments) is
+ * still read. A GridFlow that reads only version 1 refuses version 2 instead of silently skipping the blobs.
+ */
+export const FORMAT_VERSION = 2;
+/** Every format version this code reads. */
+const READABLE_VERSIONS = [1, 2];
 
 /** One file of a backup. */
 export interface BackupFile {
@@ -35,7 +40,19 @@ export interface BackupManifest {
   /** The built-in engine's H2 database: `online` through the running engine, `offline` a copy of the stopped engine's file, `none` never started. */
   engine: { flavour: EngineFlavour; database: 'h2'; method: 'online' | 'offline' | 'none' };
   files: BackupFile[];
+  /** The attachment blobs (format 2 on; absent: a backup made before attachments, nothing to restore). */
+  attachments?: BackupAttachments;
 }
+
+/**
+ * The attachment store at backup time. `local`: its blobs are copied under `attachments/ab/cd/<sha256>`
+ * (each file's SHA-256 is its name, so it needs no entry of its own); `namesSha256` is the SHA-256 of
+ * the sorted names, each followed by a newline, so a missing or added blob is noticed.
+ * `s3`: the bucket is not copied (it is backed up with the storage's own versioning / replication).
+ */
+export type BackupAttachments =
+  | { store: 'local'; count: number; bytes: number; namesSha256: string }
+  | { store: 's3'; bucket: string };
 
 /** Size and SHA-256 of a file, streamed. */
 export async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
@@ -60,14 +77,18 @@ export async function writeManifest(dir: string, manifest: BackupManifest): Prom
   await fsync(join(dir, MANIFEST));
 }
 
-/** Reads the manifest and checks every file's size and SHA-256; one UserError lists every problem. */
-export async function readVerifiedManifest(dir: string): Promise<BackupManifest> {
+/**
+ * Reads the manifest and checks every file's size and SHA-256, and whatever `more` checks (the
+ * attachment blobs); one UserError lists every problem.
+ */
+export async function readVerifiedManifest(dir: string, more?: (manifest: BackupManifest) => Promise<ErrorDetail[]>): Promise<BackupManifest> {
   const manifest = await readManifest(dir);
   const details: ErrorDetail[] = [];
   for (const file of manifest.files) {
     const problem = await checkFile(join(dir, file.name), file);
     if (problem) details.push({ target: join(dir, file.name), message: problem });
   }
+  if (more) details.push(...(await more(manifest)));
   if (details.length > 0) {
     throw new UserError('backup.corrupt', {
       'zh-CN': `备份 ${dir} 已损坏或不完整，未做任何更改：`,
@@ -78,7 +99,7 @@ export async function readVerifiedManifest(dir: string): Promise<BackupManifest>
 }
 
 /** Copies a backup file to `target` (which must not exist), hashing on the way; a mismatch removes nothing but throws. */
-export async function copyVerified(source: string, target: string, expected: BackupFile): Promise<void> {
+export async function copyVerified(source: string, target: string, expected: Pick<BackupFile, 'sha256'>): Promise<void> {
   const hash = createHash('sha256');
   const tap = async function* (chunks: AsyncIterable<Buffer>) {
     for await (const chunk of chunks) {
@@ -120,10 +141,22 @@ async function readManifest(dir: string): Promise<BackupManifest> {
   if (manifest.format !== 'gridflow-backup' || !filesOk || !manifest.engine || !manifest.gridflow) {
     throw notABackup(dir, path, { 'zh-CN': '不是 GridFlow 备份清单', en: 'not a GridFlow backup manifest' });
   }
-  if (manifest.formatVersion !== FORMAT_VERSION) {
-    throw notABackup(dir, path, { 'zh-CN': `备份格式版本 ${manifest.formatVersion} 不受支持（支持 ${FORMAT_VERSION}）`, en: `backup format version ${manifest.formatVersion} is not supported (this GridFlow reads ${FORMAT_VERSION})` });
+  if (!READABLE_VERSIONS.includes(Number(manifest.formatVersion))) {
+    const readable = READABLE_VERSIONS.join(', ');
+    throw notABackup(dir, path, { 'zh-CN': `备份格式版本 ${manifest.formatVersion} 不受支持（支持 ${readable}）`, en: `backup format version ${manifest.formatVersion} is not supported (this GridFlow reads ${readable})` });
+  }
+  if (manifest.attachments !== undefined && (manifest.formatVersion === 1 || !attachmentsOk(manifest.attachments))) {
+    throw notABackup(dir, path, { 'zh-CN': '附件部分（attachments）无效', en: 'its attachments entry is not valid' });
   }
   return manifest as BackupManifest;
+}
+
+function attachmentsOk(a: unknown): boolean {
+  const v = a as Partial<Record<string, unknown>> | null;
+  if (typeof v !== 'object' || v === null) return false;
+  if (v.store === 's3') return typeof v.bucket === 'string' && v.bucket !== '';
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  return v.store === 'local' && count(v.count) && count(v.bytes) && /^[0-9a-f]{64}$/.test(String(v.namesSha256));
 }
 
 async function checkFile(path: string, expected: BackupFile): Promise<ErrorDetail['message'] | undefined> {

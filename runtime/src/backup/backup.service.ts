@@ -4,8 +4,10 @@
  * so a consistent snapshot while the server keeps writing), then the engine's H2 database (online
  * through the running engine's BACKUP TO, or a file copy of a stopped engine's database). The
  * engine is taken second on purpose: it then knows every case and outbox event GridFlow's copy
- * knows (docs/operations/backup-restore.md). Everything is written to a hidden folder next to the
- * target and renamed at the end, so an interrupted backup never looks complete.
+ * knows (docs/operations/backup-restore.md). Then the blobs of the local attachment store: a blob
+ * is written before the row that refers to it commits, so every blob a copied row names is there.
+ * Everything is written to a hidden folder next to the target and renamed at the end, so an
+ * interrupted backup never looks complete.
  */
 import { constants } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
@@ -15,7 +17,8 @@ import { OperationalError, UserError } from '@gridflow/engine';
 import type { EngineFlavour } from '@gridflow/engine';
 import type { Config } from '../config.ts';
 import { BACKUP_FILES, FORMAT_VERSION, describeFile, fsync, writeManifest } from './backup-manifest.ts';
-import type { BackupFile, BackupManifest } from './backup-manifest.ts';
+import type { BackupAttachments, BackupFile, BackupManifest } from './backup-manifest.ts';
+import { backupBlobs } from './attachment-blobs.ts';
 import { findRunningEngine, requestEngineBackup } from './engine-endpoint.ts';
 import { lockHolders } from './file-locks.ts';
 import { embeddedInstallation } from './installation.ts';
@@ -42,11 +45,12 @@ export async function backup(config: Config, target: string, clock: () => Date =
     const createdAt = clock().toISOString();
     const migration = await copySqlite(installation.sqliteFile, join(temp, BACKUP_FILES.gridflow));
     const engine = await copyEngine(installation, temp);
+    const attachments = await copyAttachments(config, temp);
     const files: BackupFile[] = [await describeFile(temp, BACKUP_FILES.gridflow)];
     if (engine.method !== 'none') files.push(await describeFile(temp, BACKUP_FILES.engine));
     const manifest: BackupManifest = {
       format: 'gridflow-backup', formatVersion: FORMAT_VERSION, createdAt,
-      gridflow: { database: 'sqlite', migration }, engine: { ...engine, database: 'h2' }, files,
+      gridflow: { database: 'sqlite', migration }, engine: { ...engine, database: 'h2' }, files, attachments,
     };
     await writeManifest(temp, manifest);
     await fsync(join(temp, 'engine'), true);
@@ -101,6 +105,16 @@ async function copySqlite(source: string, target: string): Promise<string | null
   } finally {
     copy.close();
   }
+}
+
+/** The local store's blobs, copied after both databases; of an S3 bucket only its name (the bucket is backed up by the storage). */
+async function copyAttachments(config: Config, temp: string): Promise<BackupAttachments> {
+  const { store, s3, localDir } = config.attachments;
+  if (store === 's3') {
+    if (!s3) throw new Error('GRIDFLOW_ATTACHMENTS_STORE=s3 needs GRIDFLOW_S3_BUCKET');
+    return { store: 's3', bucket: s3.bucket };
+  }
+  return backupBlobs(localDir, temp);
 }
 
 type EngineCopy = { flavour: EngineFlavour; method: 'online' | 'offline' | 'none' };

@@ -6,6 +6,9 @@
  * current files are renamed to `*.before-restore-<time>` and the copies renamed into place; a
  * failure in between puts the previous files back. The previous files are kept afterwards: they
  * hold everything written since the backup, including audit records that must be retained.
+ * Attachment blobs of the local store (verified with everything else before any change) are put
+ * back before the databases are swapped: blobs are only ever added (damaged ones moved aside), so
+ * the store is valid for the old databases and for the restored ones.
  */
 import { chmod, chown, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -16,6 +19,8 @@ import type { Config } from '../config.ts';
 import { AuditLog } from '../audit/audit.store.ts';
 import { openDatabase } from '../db/connection.ts';
 import { BACKUP_FILES, copyVerified, fsync, readVerifiedManifest } from './backup-manifest.ts';
+import { checkBackupBlobs, restoreBlobs } from './attachment-blobs.ts';
+import type { BlobRestore } from './attachment-blobs.ts';
 import type { BackupFile, BackupManifest } from './backup-manifest.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
@@ -32,6 +37,8 @@ export interface RestorePlan {
   writes: string[];
   /** Why the restore cannot run now (GridFlow, its engine or another process uses the data). */
   inUse?: UserError;
+  /** The local attachment store the backup's blobs go into (absent: the backup has none to put back). */
+  attachmentsInto?: string;
 }
 
 /** What a restore did. */
@@ -40,6 +47,8 @@ export interface RestoreResult extends RestorePlan {
   keptAs: string[];
   /** Set when the restore could not be recorded in the restored audit log. */
   auditWarning?: string;
+  /** What happened to the local attachment store (its replaced damaged blobs are in `keptAs` too). */
+  attachments?: BlobRestore;
 }
 
 /**
@@ -49,13 +58,15 @@ export interface RestoreResult extends RestorePlan {
 export async function planRestore(config: Config, from: string): Promise<RestorePlan> {
   const installation = embeddedInstallation(config);
   const dir = resolve(from);
-  const manifest = await readVerifiedManifest(dir);
+  const manifest = await readVerifiedManifest(dir, (m) => checkBackupBlobs(dir, m.attachments));
+  assertFitsAttachments(manifest, config);
   await assertFits(manifest, installation);
   const replaces = [];
   for (const file of [...sqliteFiles(installation), ...(await engineFiles(installation))]) {
     if (await stat(file).catch(() => undefined)) replaces.push(file);
   }
   const plan: RestorePlan = { from: dir, manifest, replaces, writes: manifest.files.map((f) => destination(installation, f)) };
+  if (manifest.attachments?.store === 'local' && manifest.attachments.count > 0) plan.attachmentsInto = config.attachments.localDir;
   const inUse = await assertNotInUse(installation).then(() => undefined, (e: unknown) => {
     if (e instanceof UserError) return e;
     throw e;
@@ -80,13 +91,41 @@ export async function restore(config: Config, from: string, clock: () => Date = 
     throw e;
   }
   try {
-    const keptAs = await swap(plan.replaces, staged, stamp);
-    const result: RestoreResult = { ...plan, keptAs };
-    const warning = await recordRestore(config, plan, keptAs, clock());
+    let attachments: BlobRestore | undefined;
+    try {
+      if (plan.attachmentsInto) attachments = await restoreBlobs(plan.from, plan.attachmentsInto, installation.dataDir, stamp);
+    } catch (e) {
+      for (const s of staged) await rm(s.temp, { force: true });
+      throw e;
+    }
+    const keptAs = [...(await swap(plan.replaces, staged, stamp)), ...(attachments?.keptAs ?? [])];
+    const result: RestoreResult = { ...plan, keptAs, ...(attachments ? { attachments } : {}) };
+    const warning = await recordRestore(config, result, clock());
     if (warning) result.auditWarning = warning;
     return result;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * The backup's attachments fit the configured store: blobs of a local store are not put into a
+ * bucket, and a bucket's blobs are not in the backup at all.
+ */
+function assertFitsAttachments(manifest: BackupManifest, config: Config): void {
+  const from = manifest.attachments;
+  const to = config.attachments.store;
+  if (from?.store === 'local' && from.count > 0 && to === 's3') {
+    throw new UserError('backup.attachmentStore', {
+      'zh-CN': `该备份含本地附件存储的 ${from.count} 个附件文件，但当前配置为 GRIDFLOW_ATTACHMENTS_STORE=s3。请以 GRIDFLOW_ATTACHMENTS_STORE=local 恢复，再把 ${config.attachments.localDir}（tmp/ 除外）按相同键同步到存储桶，然后切换到 s3。`,
+      en: `The backup holds ${from.count} blob(s) of a local attachment store, but GRIDFLOW_ATTACHMENTS_STORE is s3. Restore with GRIDFLOW_ATTACHMENTS_STORE=local, copy ${config.attachments.localDir} (without tmp/) into the bucket under the same keys, then switch to s3.`,
+    });
+  }
+  if (from?.store === 's3' && to === 'local') {
+    throw new UserError('backup.attachmentStore', {
+      'zh-CN': `该备份的附件在 S3 存储桶 ${from.bucket} 中（不在备份里），但当前配置为 GRIDFLOW_ATTACHMENTS_STORE=local。请以相同的 S3 设置恢复。`,
+      en: `The backup's attachments are in the S3 bucket ${from.bucket} (not in the backup), but GRIDFLOW_ATTACHMENTS_STORE is local. Restore with the same S3 settings.`,
+    });
   }
 }
 
@@ -170,14 +209,18 @@ async function swap(current: string[], staged: Staged[], stamp: string): Promise
 }
 
 /** Appends `backup.restore` to the restored audit log (when the backup has one); returns a warning instead of failing. */
-async function recordRestore(config: Config, plan: RestorePlan, keptAs: string[], now: Date): Promise<string | undefined> {
+async function recordRestore(config: Config, result: RestoreResult, now: Date): Promise<string | undefined> {
+  const { manifest, keptAs } = result;
   const db = openDatabase(config.databaseUrl);
   try {
     if (!(await db.schema.hasTable('audit_head'))) return undefined;
     await new AuditLog(db).record({
       occurredAt: now.toISOString(), actor: { username: 'system' }, action: 'backup.restore',
-      target: { type: 'backup', id: plan.manifest.createdAt }, outcome: 'success',
-      details: { from: plan.from, osUser: userInfo().username, migration: plan.manifest.gridflow.migration, engine: plan.manifest.engine.method, previousFiles: keptAs },
+      target: { type: 'backup', id: manifest.createdAt }, outcome: 'success',
+      details: {
+        from: result.from, osUser: userInfo().username, migration: manifest.gridflow.migration, engine: manifest.engine.method, previousFiles: keptAs,
+        ...(result.attachments ? { attachmentsAdded: result.attachments.added, attachmentsKept: result.attachments.kept } : {}),
+      },
     });
     return undefined;
   } catch (e) {

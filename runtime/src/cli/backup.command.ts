@@ -15,7 +15,15 @@ function describe(manifest: BackupManifest, en: boolean): string[] {
     en ? `  GridFlow schema  ${manifest.gridflow.migration ?? '-'}` : `  数据库结构   ${manifest.gridflow.migration ?? '-'}`,
     en ? `  engine           ${manifest.engine.flavour} (${method})` : `  流程引擎     ${manifest.engine.flavour}（${method}）`,
     ...manifest.files.map((f) => `  ${f.name.padEnd(20)} ${size(f.bytes).padStart(11)}  sha256 ${f.sha256}`),
+    ...attachmentsLine(manifest, en),
   ];
+}
+
+function attachmentsLine(manifest: BackupManifest, en: boolean): string[] {
+  const a = manifest.attachments;
+  if (!a) return [];
+  if (a.store === 's3') return [en ? `  attachments      in S3 bucket ${a.bucket} (not copied)` : `  附件         存于 S3 存储桶 ${a.bucket}（不在备份中）`];
+  return [en ? `  attachments      ${a.count} file(s), ${size(a.bytes)}` : `  附件         ${a.count} 个文件，${size(a.bytes)}`];
 }
 
 /** Registers backup and restore. */

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { EngineProcess, ensureEngineJar, UserError } from '@gridflow/engine';
 import type { AuditEntry } from '@gridflow/engine';
 import { AuditLog } from '../../src/audit/audit.store.ts';
+import { contentKey, LocalBlobStore } from '../../src/attachments/attachment.storage.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/connection.ts';
 import { migrateLatest } from '../../src/db/migrate.ts';
@@ -68,6 +69,26 @@ const expectUserError = (code: string, check?: (e: UserError) => void) => (e: un
   return true;
 };
 
+/** Every file under a folder, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/** Stores bytes in the local attachment store as the attachments service does; returns the blob's path. */
+async function putBlob(store: LocalBlobStore, bytes: Buffer): Promise<string> {
+  const key = contentKey(createHash('sha256').update(bytes).digest('hex'));
+  await store.put(key, bytes);
+  return join(store.root, key);
+}
+
+/** Flips one byte of a file. */
+function flipByte(path: string, at = 0): void {
+  const bytes = readFileSync(path);
+  bytes[at] = bytes[at]! ^ 0xff;
+  writeFileSync(path, bytes);
+}
+
 /** SHA-256 of every file in the installation: "nothing changed" is "these are equal". */
 function snapshot(paths: string[]): Promise<string[]> {
   return Promise.all(paths.filter((p) => existsSync(p)).map(async (p) => `${p} ${(await hashFile(p)).sha256}`));
@@ -83,6 +104,10 @@ describe('gridflow backup / restore of the embedded installation', () => {
   let db: Knex | undefined;
   let lock: DataDirLock | undefined;
   let pendingAtBackup = -1;
+  const store = new LocalBlobStore(config.attachments.localDir);
+  const photo = randomBytes(300_000);
+  const doc = randomBytes(1_000);
+  let blobs: string[] = [];
 
   before(async () => {
     db = openDatabase(config.databaseUrl);
@@ -93,6 +118,8 @@ describe('gridflow backup / restore of the embedded installation', () => {
     writeEngineEndpoint(config.engine.dataDir, { url: engine.process.url, secret: engine.secret, flavour: 'operaton' }); // what the engine host does
     await engine.deploy();
     await engine.rest('POST', '/engine-rest/process-definition/key/backupCase/start', { businessKey: 'before' });
+    blobs = [await putBlob(store, photo), await putBlob(store, doc)];
+    writeFileSync(join(store.tmpDir, 'half.upload'), 'an upload in progress');
   });
 
   after(async () => {
@@ -111,7 +138,14 @@ describe('gridflow backup / restore of the embedded installation', () => {
     assert.match(manifest.gridflow.migration ?? '', /^\d{14}_/);
     assert.deepEqual(manifest.files.map((f) => f.name), ['gridflow.db', 'engine/engine.mv.db']);
     assert.deepEqual(readdirSync(join(root, 'backups')), ['first'], 'no temporary folder is left behind');
-    assert.deepEqual(readdirSync(backupDir).sort(), ['engine', 'gridflow.db', 'manifest.json']);
+    assert.deepEqual(readdirSync(backupDir).sort(), ['attachments', 'engine', 'gridflow.db', 'manifest.json']);
+    const names = blobs.map((b) => b.slice(-64)).sort();
+    assert.deepEqual(manifest.attachments, {
+      store: 'local', count: 2, bytes: photo.length + doc.length,
+      namesSha256: createHash('sha256').update(names.map((n) => `${n}\n`).join('')).digest('hex'),
+    });
+    assert.equal(manifest.formatVersion, 2);
+    assert.deepEqual(filesUnder(join(backupDir, 'attachments')), names.map((n) => join(backupDir, 'attachments', contentKey(n))).sort(), 'every blob, no tmp/');
   });
 
   it('refuses a target folder that is not empty', async () => {
@@ -163,6 +197,40 @@ describe('gridflow backup / restore of the embedded installation', () => {
     assert.deepEqual(await snapshot(live), before);
   });
 
+  it('refuses a backup with a damaged blob, naming it, and changes nothing', async () => {
+    for (const blob of blobs) rmSync(blob); // lost since the backup: the restore must bring them back
+    await putBlob(store, Buffer.from('uploaded after the backup'));
+    const live = [sqliteFile, `${sqliteFile}-wal`, engineFile, ...filesUnder(store.root)];
+    const before = await snapshot(live);
+    const damaged = join(root, 'backups', 'damaged-blob');
+    cpSync(backupDir, damaged, { recursive: true });
+    const blob = join(damaged, 'attachments', contentKey(blobs[0]!.slice(-64)));
+    flipByte(blob, 1234);
+    await assert.rejects(restore(config, damaged), expectUserError('backup.corrupt', (e) => {
+      assert.deepEqual(e.details.map((d) => d.target), [blob]);
+    }));
+    rmSync(blob);
+    await assert.rejects(planRestore(config, damaged), expectUserError('backup.corrupt', (e) => {
+      assert.deepEqual(e.details.map((d) => d.target), [join(damaged, 'attachments')], 'a missing blob is noticed');
+    }));
+    assert.deepEqual(await snapshot(live), before);
+    assert.deepEqual(filesUnder(store.root), live.slice(3).filter((f) => existsSync(f)), 'no blob was added');
+  });
+
+  it('still restores a backup made before attachments (format 1)', async () => {
+    const old = join(root, 'backups', 'format-1');
+    cpSync(backupDir, old, { recursive: true });
+    rmSync(join(old, 'attachments'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(old, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    delete manifest.attachments;
+    writeFileSync(join(old, 'manifest.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
+    const plan = await planRestore(config, old);
+    assert.equal(plan.inUse, undefined);
+    assert.equal(plan.attachmentsInto, undefined, 'no blobs to put back');
+    writeFileSync(join(old, 'manifest.json'), JSON.stringify({ ...manifest, formatVersion: 1, attachments: { store: 's3', bucket: 'b' } }));
+    await assert.rejects(planRestore(config, old), expectUserError('backup.notABackup'));
+  });
+
   it('without --yes only says what would be replaced', async (t) => {
     const lines: string[] = [];
     t.mock.method(console, 'log', (line: string) => lines.push(line));
@@ -174,8 +242,15 @@ describe('gridflow backup / restore of the embedded installation', () => {
   });
 
   it('restores: what was written before the backup is back, what came after is gone', async () => {
+    const extra = filesUnder(store.root).filter((f) => !f.includes(`${join(store.root, 'tmp')}/`));
+    assert.equal(extra.length, 1, 'the blob uploaded after the backup');
     const result = await restore(config, backupDir);
     assert.equal(result.auditWarning, undefined);
+    assert.deepEqual(result.attachments, { added: 2, kept: 0, keptAs: [] });
+    assert.ok(readFileSync(blobs[0]!).equals(photo), 'the photo is back, byte for byte');
+    assert.ok(readFileSync(blobs[1]!).equals(doc), 'the document is back, byte for byte');
+    assert.ok(existsSync(extra[0]!), 'a blob the backup lacks is kept');
+    assert.deepEqual(readdirSync(store.tmpDir), ['half.upload'], 'no temporary file is left in the store');
     assert.ok(result.keptAs.some((f) => f.startsWith(`${sqliteFile}.before-restore-`)), 'the previous database is kept');
     assert.ok(result.keptAs.some((f) => f.startsWith(`${engineFile}.before-restore-`)), 'the previous engine database is kept');
     assert.ok(!existsSync(`${sqliteFile}-wal`), 'no stale WAL of the previous database');
@@ -203,5 +278,27 @@ describe('gridflow backup / restore of the embedded installation', () => {
     assert.equal(manifest.engine.method, 'offline');
     const copied = manifest.files.find((f) => f.name === 'engine/engine.mv.db');
     assert.equal(copied?.sha256, (await hashFile(engineFile)).sha256);
+    assert.equal(manifest.attachments?.store === 'local' && manifest.attachments.count, 3);
+  });
+
+  it('refuses to back up a damaged blob of the store, naming it, and a restore replaces it', async () => {
+    flipByte(blobs[1]!);
+    await assert.rejects(backup(config, join(root, 'backups', 'never')), expectUserError('backup.attachmentDamaged', (e) => {
+      assert.deepEqual(e.details.map((d) => d.target), [blobs[1]]);
+    }));
+    assert.ok(!readdirSync(join(root, 'backups')).some((n) => n.startsWith('.never') || n === 'never'), 'nothing was written');
+    const result = await restore(config, backupDir);
+    assert.deepEqual({ ...result.attachments, keptAs: result.attachments?.keptAs.length }, { added: 1, kept: 1, keptAs: 1 });
+    assert.ok(readFileSync(blobs[1]!).equals(doc), 'the damaged blob is replaced by the good copy');
+  });
+
+  it('with the S3 store records the bucket only, and refuses to restore into the other kind of store', async () => {
+    const s3 = loadConfig({ DATA_DIR: config.dataDir, GRIDFLOW_LANG: 'en', GRIDFLOW_ATTACHMENTS_STORE: 's3', GRIDFLOW_S3_BUCKET: 'gridflow-files' });
+    const dir = join(root, 'backups', 's3');
+    const { manifest } = await backup(s3, dir);
+    assert.deepEqual(manifest.attachments, { store: 's3', bucket: 'gridflow-files' });
+    assert.ok(!existsSync(join(dir, 'attachments')));
+    await assert.rejects(planRestore(config, dir), expectUserError('backup.attachmentStore'));
+    await assert.rejects(planRestore(s3, backupDir), expectUserError('backup.attachmentStore'));
   });
 });
