@@ -62,7 +62,7 @@ for (const [role, username] of [['grid-worker', 'wgy001'], ['community-staff', '
   for (const path of ['/api/cases', '/api/tasks']) {
     const first = await call(server.url, 'GET', path, { as });
     const xs = await time(() => call(server.url, 'GET', path, { as }));
-    console.log(`${`${role} (${username})`.padEnd(33)} ${path.padEnd(11)} ${String(first.body.total).padStart(6)} ${pct(xs, 50).toFixed(2).padStart(8)} ${pct(xs, 99).toFixed(2).padStart(8)}`);
+    console.log(`${`${role} (${username})`.padEnd(33)} ${path.padEnd(11)} ${(first.status === 200 ? String(first.body.total) : `(${first.status})`).padStart(6)} ${pct(xs, 50).toFixed(2).padStart(8)} ${pct(xs, 99).toFixed(2).padStart(8)}`);
   }
 }
 await server.close();
