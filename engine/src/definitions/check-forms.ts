@@ -3,7 +3,7 @@ import type { Problems } from './problems.ts';
 import type { FormDefinition } from './model.ts';
 import type { Position } from './source-file.ts';
 import { parseReactions } from '../forms/reactions.ts';
-import { referencedFields, parseExpression } from '../forms/expression.ts';
+import { referencedFields } from '../forms/expression.ts';
 
 const SENSITIVE_KINDS = new Set(['idNumber', 'phone', 'name', 'address', 'gps', 'specialPopulation']);
 
@@ -25,10 +25,8 @@ export function checkForm(f: FormAt, userTasks: ReadonlySet<string>, roles: Read
       r.dependencies.forEach((d, j) => {
         if (!fields.has(d)) problems.error('form.unknownField', at(`/properties/${field}/x-reactions${list.length > 1 ? `/${i}` : ''}/dependencies/${j}`), { field: d });
       });
-      const raw = (f.form.properties[field] as Record<string, unknown>)['x-reactions'];
-      const when = (Array.isArray(raw) ? raw[i] : raw)?.when as string | undefined;
-      if (when) {
-        for (const used of referencedFields(parseExpression(when))) {
+      if (r.when) {
+        for (const used of referencedFields(r.when)) {
           if (!fields.has(used.split('.')[0] ?? used)) problems.error('form.unknownField', at(`/properties/${field}/x-reactions/when`), { field: used });
         }
       }

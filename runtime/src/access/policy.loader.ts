@@ -62,10 +62,17 @@ function subtree(policy: LoadedPolicy, code: string): string[] {
   return out;
 }
 
-/** The principal of an active user, or undefined when the user is missing or not active. */
-export async function loadPrincipal(db: Knex, policy: LoadedPolicy, userId: number): Promise<Principal | undefined> {
-  const user = await db('users').where({ id: userId, status: 'active' }).first('id', 'username', 'display_name', 'org_unit_code', 'department_code') as
-    { id: number; username: string; display_name: string; org_unit_code: string; department_code: string | null } | undefined;
+/** Credential state read with the principal (for forced password changes). */
+export interface AccountState {
+  mustChangePassword: boolean;
+  passwordChangedAt: unknown;
+}
+
+/** The principal of an active user with their credential state, or undefined when the user is missing or not active. */
+export async function loadPrincipal(db: Knex, policy: LoadedPolicy, userId: number): Promise<{ principal: Principal; account: AccountState } | undefined> {
+  const user = await db('users').where({ id: userId, status: 'active' })
+    .first('id', 'username', 'display_name', 'org_unit_code', 'department_code', 'must_change_password', 'password_changed_at') as
+    { id: number; username: string; display_name: string; org_unit_code: string; department_code: string | null; must_change_password: unknown; password_changed_at: unknown } | undefined;
   if (!user) return undefined;
   const roles = (await db('user_roles').where({ user_id: userId }).select('role_code') as { role_code: string }[]).map((r) => r.role_code).sort();
   let grids = (await db('user_grids').where({ user_id: userId }).select('grid_code') as { grid_code: string }[]).map((g) => g.grid_code).sort();
@@ -87,5 +94,5 @@ export async function loadPrincipal(db: Knex, policy: LoadedPolicy, userId: numb
     }
   }
   principal.groups = groupsOf(principal);
-  return principal;
+  return { principal, account: { mustChangePassword: Boolean(user.must_change_password), passwordChangedAt: user.password_changed_at } };
 }

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { UserError } from '@gridflow/engine';
 import type { AuditEntry } from '@gridflow/engine';
-import { AuditLog } from '../audit/audit.store.ts';
+import { AuditLog, auditClient } from '../audit/audit.store.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
 import { caseSql } from '../access/subject-maps.ts';
 import { actorOf } from '../http/request-context.ts';
@@ -157,7 +157,7 @@ export class AttachmentsService {
     const client = input.client ?? {};
     return {
       occurredAt: this.clock().toISOString(), actor: actorOf(input.user), action, target: { type: 'attachment', ...(id ? { id } : {}) }, outcome,
-      ...(client.ip ? { ip: client.ip } : {}), ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 255) } : {}), details,
+      ...auditClient(client), details,
     };
   }
 }

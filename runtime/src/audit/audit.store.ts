@@ -30,6 +30,11 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** The address and user agent of a client, as audit entries hold them. */
+export function auditClient(client: { ip?: string; userAgent?: string }): { ip?: string; userAgent?: string } {
+  return { ...(client.ip ? { ip: client.ip } : {}), ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 255) } : {}) };
+}
+
 /** Reads and appends audit records. */
 export class AuditLog {
   constructor(private readonly db: Knex) {}

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { hash, verify } from '@node-rs/argon2';
 import { afterAttempt, checkPassword, isLocked, passwordExpired, UserError } from '@gridflow/engine';
 import type { AuditActor, LockoutPolicy, LockoutState, PasswordPolicy } from '@gridflow/engine';
-import { AuditLog } from '../audit/audit.store.ts';
+import { AuditLog, auditClient } from '../audit/audit.store.ts';
 import { hashPassword } from '../users/passwords.service.ts';
 import type { Session, SessionKind, SessionStore } from './session.store.ts';
 import { dateOf } from '../db/values.ts';
@@ -151,7 +151,7 @@ export class AuthService {
   private async audit(actor: AuditActor, action: string, outcome: 'success' | 'failure', client: ClientInfo, details: Record<string, unknown>, trx?: Knex.Transaction): Promise<void> {
     const entry = {
       occurredAt: this.clock().toISOString(), actor, action, target: { type: 'session', ...(actor.username ? { id: actor.username } : {}) }, outcome,
-      ...(client.ip ? { ip: client.ip } : {}), ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 255) } : {}), details,
+      ...auditClient(client), details,
     } as const;
     const log = new AuditLog(this.db);
     if (trx) await log.append(trx, entry);

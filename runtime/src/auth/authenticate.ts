@@ -50,11 +50,11 @@ export class Authenticator {
     if (typeof session === 'string') return session;
     if (session.kind !== via) return 'unknown';
     const policy = await this.policies.policy();
-    const principal = await loadPrincipal(this.db, policy, session.userId);
-    if (!principal) return 'unknown';
-    const account = await this.db('users').where({ id: session.userId }).first('must_change_password', 'password_changed_at') as { must_change_password: unknown; password_changed_at: unknown };
-    const mustChangePassword = session.authMethod === 'password' && (Boolean(account.must_change_password)
-      || passwordExpired(dateOf(account.password_changed_at), this.passwordPolicy, this.clock()));
+    const loaded = await loadPrincipal(this.db, policy, session.userId);
+    if (!loaded) return 'unknown';
+    const { principal, account } = loaded;
+    const mustChangePassword = session.authMethod === 'password' && (account.mustChangePassword
+      || passwordExpired(dateOf(account.passwordChangedAt), this.passwordPolicy, this.clock()));
     return { session, principal, ability: defineAbility(principal, policy), policy, mustChangePassword };
   }
 

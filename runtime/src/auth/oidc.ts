@@ -15,7 +15,7 @@ import * as client from 'openid-client';
 import { Type } from '@sinclair/typebox';
 import { OperationalError, UserError } from '@gridflow/engine';
 import type { AuditActor } from '@gridflow/engine';
-import { AuditLog } from '../audit/audit.store.ts';
+import { AuditLog, auditClient } from '../audit/audit.store.ts';
 import type { OidcConfig, SecurityConfig } from '../config.ts';
 import { defineRoute, mountRoutes } from '../http/route.ts';
 import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
@@ -165,7 +165,7 @@ export function oidcRouter(
   const audit = async (actor: AuditActor, from: ClientInfo, failure: Failure) => {
     await new AuditLog(db).record({
       occurredAt: clock().toISOString(), actor, action: 'session.login', target: { type: 'session', ...(actor.username ? { id: actor.username } : {}) },
-      outcome: 'failure', ...(from.ip ? { ip: from.ip } : {}), ...(from.userAgent ? { userAgent: from.userAgent.slice(0, 255) } : {}),
+      outcome: 'failure', ...auditClient(from),
       details: { method: 'oidc', reason: failure.reason, ...(failure.error ? { error: failure.error } : {}) },
     });
   };

@@ -8,7 +8,7 @@ import type { MaskTarget } from '../access/masking.ts';
 import { defineRoute, mountRoutes } from '../http/route.ts';
 import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { signedIn } from '../http/request-context.ts';
-import { notFound, Paging, revealAudited } from '../http/scoped.ts';
+import { notFound, page, Paging, revealAudited } from '../http/scoped.ts';
 import { isoOf } from '../db/values.ts';
 
 /** A case as the API shows it. */
@@ -57,9 +57,8 @@ export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRou
         if (query.status) q.where('cases.status', query.status);
         if (query.grid) q.where('cases.grid_code', query.grid);
         if (query.q) q.where('cases.title', 'like', `%${query.q}%`);
-        const [{ n } = { n: 0 }] = await q.clone().count({ n: '*' }) as { n: number }[];
-        const rows = await q.select(columns).orderBy([{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id' }]).limit(query.limit ?? 50).offset(query.offset ?? 0) as Record<string, unknown>[];
-        return { items: await revealAudited(db, ctx, user, target, rows.map(view), clock), total: Number(n) };
+        const { rows, total } = await page(q, columns, [{ column: 'cases.created_at', order: 'desc' }, { column: 'cases.id' }], query);
+        return { items: await revealAudited(db, ctx, user, target, rows.map(view), clock), total };
       },
     }),
     defineRoute({

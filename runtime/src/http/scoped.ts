@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { Type } from '@sinclair/typebox';
 import { UserError } from '@gridflow/engine';
 import type { AccessSubject, LocalizedText } from '@gridflow/engine';
-import { AuditLog } from '../audit/audit.store.ts';
+import { AuditLog, auditClient } from '../audit/audit.store.ts';
 import { maskRows } from '../access/masking.ts';
 import type { MaskTarget } from '../access/masking.ts';
 import { actorOf } from './request-context.ts';
@@ -37,7 +37,14 @@ export async function revealAudited<T extends Record<string, unknown>>(
 
 /** The client fields of an audit entry. */
 export function clientOf(ctx: RequestContext): { ip?: string; userAgent?: string } {
-  return { ...(ctx.client.ip ? { ip: ctx.client.ip } : {}), ...(ctx.client.userAgent ? { userAgent: ctx.client.userAgent.slice(0, 255) } : {}) };
+  return auditClient(ctx.client);
+}
+
+/** One page of a scoped query with the total count of rows it matches. */
+export async function page(q: Knex.QueryBuilder, columns: string[], order: { column: string; order?: 'asc' | 'desc' }[], paging: { limit?: number; offset?: number }): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+  const [{ n } = { n: 0 }] = await q.clone().count({ n: '*' }) as { n: number }[];
+  const rows = await q.select(columns).orderBy(order).limit(paging.limit ?? 50).offset(paging.offset ?? 0) as Record<string, unknown>[];
+  return { rows, total: Number(n) };
 }
 
 /** Audit target type of a subject. */

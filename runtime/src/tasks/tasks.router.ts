@@ -13,7 +13,7 @@ import { defineRoute, mountRoutes } from '../http/route.ts';
 import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { actorOf, signedIn } from '../http/request-context.ts';
 import type { SignedInUser } from '../http/request-context.ts';
-import { clientOf, notFound, Paging } from '../http/scoped.ts';
+import { clientOf, notFound, page, Paging } from '../http/scoped.ts';
 import type { EngineStatus } from '../server/app.ts';
 import { FormRegistry } from '../forms/form-registry.ts';
 import { taskFormView } from '../forms/task-form.ts';
@@ -98,9 +98,8 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
         const user = signedIn(ctx);
         const q = whereAllowed(tasksWithCases(db), user.ability, 'read', 'Task', taskSql, user.principal).where('tasks.status', query.status ?? 'open');
         if (query.mine) q.where('tasks.assignee', user.principal.username);
-        const [{ n } = { n: 0 }] = await q.clone().count({ n: '*' }) as { n: number }[];
-        const rows = await q.select(columns).orderBy([{ column: 'tasks.due_at' }, { column: 'tasks.created_at' }, { column: 'tasks.id' }]).limit(query.limit ?? 50).offset(query.offset ?? 0) as Record<string, unknown>[];
-        return { items: rows.map(view), total: Number(n) };
+        const { rows, total } = await page(q, columns, [{ column: 'tasks.due_at' }, { column: 'tasks.created_at' }, { column: 'tasks.id' }], query);
+        return { items: rows.map(view), total };
       },
     }),
     defineRoute({

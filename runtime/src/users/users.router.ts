@@ -13,7 +13,7 @@ import { defineRoute, mountRoutes } from '../http/route.ts';
 import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { actorOf, signedIn } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
-import { clientOf, notFound, Paging, revealAudited } from '../http/scoped.ts';
+import { clientOf, notFound, page, Paging, revealAudited } from '../http/scoped.ts';
 import { isoOf } from '../db/values.ts';
 
 /** A user account as the API shows it. */
@@ -76,9 +76,8 @@ export function usersRouter(db: Knex, sessions: SessionStore, clock: () => Date,
         const q = whereAllowed(db('users'), user.ability, 'read', 'User', userSql, user.principal);
         if (query.q) q.where((b) => b.where('users.username', 'like', `%${query.q}%`).orWhere('users.display_name', 'like', `%${query.q}%`));
         if (query.orgUnit) q.where('users.org_unit_code', query.orgUnit);
-        const [{ n } = { n: 0 }] = await q.clone().count({ n: '*' }) as { n: number }[];
-        const rows = await q.select(columns).orderBy('users.username').limit(query.limit ?? 50).offset(query.offset ?? 0) as Record<string, unknown>[];
-        return { items: await revealAudited(db, ctx, user, target, await views(db, rows), clock), total: Number(n) };
+        const { rows, total } = await page(q, columns, [{ column: 'users.username' }], query);
+        return { items: await revealAudited(db, ctx, user, target, await views(db, rows), clock), total };
       },
     }),
     defineRoute({

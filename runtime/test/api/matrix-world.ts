@@ -141,7 +141,7 @@ export async function buildWorld(db: Knex): Promise<World> {
   return { actors, cases, users, sod, inScope, outOfScope, subtree };
 }
 
-function relationsToCase(a: Actor, c: FixtureCase, forTask: boolean): Set<string> {
+function relationsToCase(a: Actor, c: FixtureCase): Set<string> {
   const r = new Set<string>();
   if (c.reporter === a.userId) r.add('reporter');
   if (c.cc === a.userId) r.add('cc');
@@ -149,7 +149,6 @@ function relationsToCase(a: Actor, c: FixtureCase, forTask: boolean): Set<string
   const groups = [a.role, ...(a.department ? [`dept:${a.department}`] : []), `org:${a.orgUnit}`];
   if (c.assignee === a.username) r.add('assignee');
   if (c.candidateGroups.some((g) => groups.includes(g))) r.add('candidate');
-  if (forTask) return r;
   return r;
 }
 
@@ -174,7 +173,7 @@ function userWithin(w: World, a: Actor, level: RoleScope, u: FixtureUser): boole
 
 /** Whether the actor may do `action` on a case (or its task). */
 export function oracleCase(w: World, a: Actor, action: AccessAction, subject: 'Case' | 'Task', c: FixtureCase): boolean {
-  const rel = relationsToCase(a, c, subject === 'Task');
+  const rel = relationsToCase(a, c);
   const allowed = a.permissions.some((p) => p.subject === subject && p.actions.includes(action)
     && (!p.within || caseWithin(a, p.within === 'scope' ? a.scope : p.within, c))
     && (!p.relations || p.relations.some((r) => rel.has(r))));
