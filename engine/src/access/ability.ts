@@ -5,6 +5,7 @@
  *   Case/Task: gridCode, communityCode, streetCode, districtCode, departments[], relation[], taskDefinitionKey
  *   User: username, orgUnitCode, departmentCode
  *   OrgUnit: code
+ *   RegisterRecord: gridCode, communityCode, streetCode, districtCode, register
  * CASL treats the action `manage` as "every action", so GridFlow's actions never use that word.
  */
 import { createMongoAbility, subject as tag } from '@casl/ability';
@@ -34,7 +35,8 @@ function levelCode(p: Principal, level: 'grid' | 'community' | 'street' | 'distr
 
 /** Condition for "inside the user's scope at this level". */
 function withinConditions(subject: AccessSubject, level: RoleScope, p: Principal): Conditions {
-  if (subject === 'Case' || subject === 'Task') {
+  if (subject === 'RegisterRecord' && (level === 'department' || level === 'self')) return NOTHING('gridCode');
+  if (subject === 'Case' || subject === 'Task' || subject === 'RegisterRecord') {
     if (level === 'grid') return p.grids.length ? { gridCode: { $in: p.grids } } : NOTHING('gridCode');
     if (level === 'department') return p.departmentCode ? { departments: { $in: [p.departmentCode] } } : NOTHING('departments');
     if (level === 'self') return { relation: { $in: ['reporter'] } };
@@ -64,6 +66,7 @@ function conditionsOf(perm: Permission, scope: RoleScope, p: Principal): Conditi
   const parts: Conditions[] = [];
   if (perm.within) parts.push(withinConditions(perm.subject, perm.within === 'scope' ? scope : perm.within, p));
   if (perm.relations) parts.push(relationConditions(perm.subject, perm.relations, p));
+  if (perm.registers) parts.push({ register: { $in: perm.registers } });
   if (parts.length === 0) return undefined;
   const merged: Conditions = {};
   for (const part of parts) {

@@ -35,7 +35,15 @@ export interface AccessPolicy {
   sensitiveFields: SensitiveField[];
 }
 
-/** Candidate groups of a user: roles, `dept:<code>` and `org:<code>`. */
-export function groupsOf(p: Pick<Principal, 'roles' | 'departmentCode' | 'orgUnitCode'>): string[] {
-  return [...p.roles, ...(p.departmentCode ? [`dept:${p.departmentCode}`] : []), `org:${p.orgUnitCode}`];
+/**
+ * Candidate groups of a user: each role (`street-dispatcher`), each role in the user's org unit
+ * (`street-dispatcher@110105001`), the department (`dept:<code>`), the org unit (`org:<code>`) and
+ * each grid the user covers (`grid:<code>`). Processes name the scoped forms, e.g.
+ * `camunda:candidateGroups="street-dispatcher@${streetCode}"`.
+ */
+export function groupsOf(p: Pick<Principal, 'roles' | 'departmentCode' | 'orgUnitCode' | 'grids'>): string[] {
+  return [
+    ...p.roles, ...p.roles.map((r) => `${r}@${p.orgUnitCode}`), ...(p.departmentCode ? [`dept:${p.departmentCode}`] : []),
+    `org:${p.orgUnitCode}`, ...p.grids.map((g) => `grid:${g}`),
+  ];
 }

@@ -3,7 +3,7 @@ import type { CheckContext } from './check-context.ts';
 import type { AccessSubject } from './model.ts';
 
 /** Subjects that live in the org tree (can be limited by `within`). */
-const SCOPED: ReadonlySet<AccessSubject> = new Set(['Case', 'Task', 'User', 'OrgUnit']);
+const SCOPED: ReadonlySet<AccessSubject> = new Set(['Case', 'Task', 'User', 'OrgUnit', 'RegisterRecord']);
 /** Subjects users can be related to (can be limited by `relations`). */
 const RELATED: ReadonlySet<AccessSubject> = new Set(['Case', 'Task', 'User']);
 

@@ -7,6 +7,7 @@ import { checkAccess } from './check-access.ts';
 import { checkCatalogue, checkResponsibilities } from './check-catalogue.ts';
 import { checkAssessment, checkCalendar } from './check-calendar.ts';
 import { checkProcessesAndForms } from './check-processes.ts';
+import { checkRegisters } from './check-registers.ts';
 import type { FormSource, ProcessSource } from './check-processes.ts';
 import type { DataKindId } from './file-kinds.ts';
 import type { Manifest, PackageData } from './model.ts';
@@ -30,4 +31,5 @@ export function runCrossChecks(
   checkCalendar(ctx);
   checkAssessment(ctx);
   checkProcessesAndForms(processes, forms, problems, new Set(roles.keys()));
+  checkRegisters(ctx, forms);
 }

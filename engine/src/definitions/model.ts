@@ -60,9 +60,9 @@ export interface Role {
 /** The org level a role's holder works at. */
 export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'department' | 'self';
 /** What access rules are about. */
-export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord';
+export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord' | 'RegisterRecord';
 /** What a user may do to a subject. */
-export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify';
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import';
 /** A user's relation to an object. */
 export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
 /** Kinds of personal data, each with its own masking. */
@@ -74,7 +74,10 @@ export interface Permission {
   subject: AccessSubject;
   within?: 'scope' | 'grid' | 'community' | 'street' | 'district' | 'department';
   relations?: AccessRelation[];
+  /** Fields the permission covers; for RegisterRecord `unmask`, the sensitive kinds (idNumber, phone …). */
   fields?: string[];
+  /** RegisterRecord only: the registers (record type codes) the permission covers; all when absent. */
+  registers?: string[];
 }
 
 /** A separation-of-duties rule: forbids actions to users with a relation to the object. */
@@ -151,6 +154,34 @@ export interface AssessmentProfile {
   bands: { grade: string; min: number }[];
 }
 
+/** A relation from a register's records to another register's (人房关联: person → house). */
+export interface RegisterRelation {
+  code: string;
+  name: string;
+  /** Code of the target register. */
+  target: string;
+  /** Name of the relation seen from the target (居住人员). */
+  inverseName: string;
+  /** Kinds a link may have (户主, 家庭成员, 租住 …); free of kind when absent. */
+  kinds?: string[];
+}
+
+/** A form that defines a register (台账): its records are kept, searched and versioned. */
+export interface RegisterSpec {
+  /** Code of the record type (population, house …). */
+  code: string;
+  name: string;
+  /** The field shown as a record's title (e.g. the name or the address). */
+  titleField: string;
+  /** The field holding the record's grid code: records are scoped by it like cases. */
+  gridField: string;
+  /** Fields whose values identify a record: two records with the same values are refused. */
+  identityFields?: string[];
+  /** Fields lists may be filtered by (string, enum, boolean or integer fields). */
+  filterFields?: string[];
+  relations?: RegisterRelation[];
+}
+
 /** A form definition: JSON Schema with Formily x-* keys and GridFlow's field rules. */
 export interface FormDefinition {
   key: string;
@@ -160,6 +191,7 @@ export interface FormDefinition {
   properties: Record<string, unknown>;
   required?: string[];
   'x-field-rules'?: FieldRule[];
+  'x-register'?: RegisterSpec;
   [extra: string]: unknown;
 }
 

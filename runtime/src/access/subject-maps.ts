@@ -83,3 +83,9 @@ export const userSql: SubjectSql = {
 
 /** Org units, queried as `org_units`. */
 export const orgUnitSql: SubjectSql = { columns: { code: 'org_units.code' }, virtual: {} };
+
+/** Register records, queried as `register_records`. */
+export const registerRecordSql: SubjectSql = {
+  columns: { id: 'register_records.id', register: 'register_records.register', ...orgColumns('register_records') },
+  virtual: {},
+};

@@ -45,12 +45,16 @@ export interface RegisterImportOptions {
   uniqueBy?: string | readonly string[];
   /** At most this many problems are returned (default 1,000); `moreProblems` counts the rest. */
   maxProblems?: number;
+  /** Further checks of a valid row's values (e.g. the grid is in the importer's scope): problems by field. */
+  checkRow?(values: Record<string, unknown>): { field: string; message: LocalizedText }[];
 }
 
 /** The outcome of validating a file. */
 export interface RegisterImportResult {
   /** The records to import, in file order: empty unless `problems` is empty. */
   records: Record<string, unknown>[];
+  /** The spreadsheet row of each record. */
+  recordRows: number[];
   problems: RowProblem[];
   /** Problems beyond `maxProblems`, not returned. */
   moreProblems: number;
@@ -72,7 +76,8 @@ export function columnLetter(index: number): string {
 /** Header text as written in templates: trimmed, without required markers (*姓名, 姓名（必填）). */
 const headerKey = (text: string) => text.replace(/[\s\u200b\ufeff]+/g, '').replace(/^[*＊]+|[*＊]+$|[（(]必填[)）]$/g, '');
 
-const located = (row: number, column: string | undefined, message: LocalizedText): LocalizedText => column === undefined
+/** A message prefixed with its place in the file: 第 5 行“身份证号”：… */
+export const located = (row: number, column: string | undefined, message: LocalizedText): LocalizedText => column === undefined
   ? m(`第 ${row} 行：${message['zh-CN']}`, `Row ${row}: ${message.en}`)
   : m(`第 ${row} 行“${column}”：${message['zh-CN']}`, `Row ${row}, "${column}": ${message.en}`);
 
@@ -274,6 +279,7 @@ export function validateRegisterRows(validator: FormValidator, file: RegisterFil
   const seen = new Map<string, number>();
 
   const records: Record<string, unknown>[] = [];
+  const recordRows: number[] = [];
   let badRows = 0;
   let rowCount = 0;
   file.rows.forEach((cells, index) => {
@@ -319,6 +325,13 @@ export function validateRegisterRows(validator: FormValidator, file: RegisterFil
       }
     }
 
+    if (rowProblems.length === 0 && options.checkRow) {
+      for (const p of options.checkRow(result.values)) {
+        const column = columnForField(p.field);
+        rowProblems.push({ row, ...(column === undefined ? {} : { column }), field: p.field, message: located(row, column, p.message) });
+      }
+    }
+
     if (rowProblems.length > 0) {
       badRows++;
       // Left to right, as the user reads the row; fields without a column last.
@@ -326,9 +339,10 @@ export function validateRegisterRows(validator: FormValidator, file: RegisterFil
       rowProblems.sort((a, b) => place(a) - place(b)).forEach(report);
     } else {
       records.push(result.values);
+      recordRows.push(row);
     }
   });
 
   const ok = problems.length === 0 && moreProblems === 0;
-  return { records: ok ? records : [], problems, moreProblems, badRows, rowCount };
+  return { records: ok ? records : [], recordRows: ok ? recordRows : [], problems, moreProblems, badRows, rowCount };
 }

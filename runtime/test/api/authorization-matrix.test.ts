@@ -14,6 +14,8 @@ import { call, prepareDemoDatabase, signIn, signInBearer, startApiServer } from 
 import type { ApiResponse, Credentials } from '../support/api-server.ts';
 import { buildWorld, oracleAny, oracleCase, oracleUser } from './matrix-world.ts';
 import type { Actor, FixtureCase, World } from './matrix-world.ts';
+import { registerProbe } from './matrix-registers.ts';
+import type { RegisterProbe } from './matrix-registers.ts';
 
 const RAW_PHONE = '13900001111';
 let anonymousLogins = 0;
@@ -25,7 +27,8 @@ type Probe =
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
   | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete'; call: (c: FixtureCase) => [string, string, unknown?] }
   | { kind: 'upload'; subject: 'Case'; action: 'report'; path: string }
-  | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] };
+  | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] }
+  | RegisterProbe;
 
 const probes: Record<string, Probe> = {
   'get /api/health': { kind: 'public', call: () => ['GET', '/api/health'], expect: 200 },
@@ -53,6 +56,19 @@ const probes: Record<string, Probe> = {
   'get /api/audit': { kind: 'list', subject: 'AuditRecord', action: 'read', path: '/api/audit?limit=5' },
   'get /api/audit/export.csv': { kind: 'list', subject: 'AuditRecord', action: 'export', path: '/api/audit/export.csv?limit=5' },
   'get /api/audit/verify': { kind: 'list', subject: 'AuditRecord', action: 'verify', path: '/api/audit/verify' },
+  'get /api/registers': { kind: 'registers', action: 'read', path: '/api/registers' },
+  'get /api/registers/:register': { kind: 'registers', action: 'read', path: '/api/registers/population' },
+  'get /api/registers/:register/records': { kind: 'recordList', path: '/api/registers/population/records?limit=200' },
+  'post /api/registers/:register/records': { kind: 'recordCreate', path: '/api/registers/population/records' },
+  'post /api/registers/:register/import': { kind: 'recordImport', path: '/api/registers/population/import?name=empty.csv' },
+  'get /api/registers/:register/records/:id': { kind: 'recordObject', action: 'read', call: (r) => ['GET', `/api/registers/population/records/${r.id}`] },
+  'put /api/registers/:register/records/:id': { kind: 'recordObject', action: 'edit', call: (r) => ['PUT', `/api/registers/population/records/${r.id}`, { version: 999, values: { remarks: '矩阵' } }] },
+  'post /api/registers/:register/records/:id/archive': { kind: 'recordObject', action: 'edit', call: (r) => ['POST', `/api/registers/population/records/${r.id}/archive`, { version: 999, reason: '矩阵' }] },
+  'post /api/registers/:register/records/:id/restore': { kind: 'recordObject', action: 'edit', call: (r) => ['POST', `/api/registers/population/records/${r.id}/restore`, { version: 999, reason: '矩阵' }] },
+  'get /api/registers/:register/records/:id/history': { kind: 'recordObject', action: 'read', call: (r) => ['GET', `/api/registers/population/records/${r.id}/history`] },
+  'get /api/registers/:register/records/:id/links': { kind: 'recordObject', action: 'read', call: (r) => ['GET', `/api/registers/population/records/${r.id}/links`] },
+  'post /api/registers/:register/records/:id/links': { kind: 'recordObject', action: 'edit', call: (r) => ['POST', `/api/registers/population/records/${r.id}/links`, { relation: 'residence', target: r.id, kind: '矩阵' }] },
+  'delete /api/registers/:register/records/:id/links/:linkId': { kind: 'recordObject', action: 'edit', call: (r) => ['DELETE', `/api/registers/population/records/${r.id}/links/${r.linkId}`] },
 };
 
 /** Uploads raw bytes as an attachment. */
@@ -108,7 +124,10 @@ async function runMatrix(db: Knex) {
       if (probe.kind !== 'public') {
         const anonymous = probe.kind === 'list' || probe.kind === 'upload' ? await call(server.url, probe.kind === 'list' ? 'GET' : 'POST', probe.path)
           : probe.kind === 'caseObject' ? await send(server.url, {}, probe.call(world.inScope.get('grid-worker') as FixtureCase))
-            : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world)) : await send(server.url, {}, probe.call({}));
+            : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world))
+              : probe.kind === 'recordObject' ? await send(server.url, {}, probe.call(world.recordOutOfScope))
+                : probe.kind === 'registers' || probe.kind === 'recordList' ? await call(server.url, 'GET', probe.path)
+                  : probe.kind === 'recordCreate' || probe.kind === 'recordImport' ? await call(server.url, 'POST', probe.path, { body: {} }) : await send(server.url, {}, probe.call({}));
         check(anonymous.status === 401, `${key} anonymous → ${anonymous.status}, expected 401`);
       }
       for (const a of world.actors) {
@@ -133,6 +152,8 @@ async function runMatrix(db: Knex) {
           else check(r.status === 403, `${cell} → ${r.status}, expected 403`);
         } else if (probe.kind === 'list') {
           await checkList(server.url, world, a, as, probe, cell, check);
+        } else if (probe.kind === 'registers' || probe.kind === 'recordList' || probe.kind === 'recordCreate' || probe.kind === 'recordImport' || probe.kind === 'recordObject') {
+          await registerProbe(server.url, world, a, as, probe, cell, check);
         } else if (probe.kind === 'caseObject') {
           for (const [label, c] of [['in scope', world.inScope.get(a.role) as FixtureCase], ['out of scope', world.outOfScope]] as const) {
             const r = await send(server.url, as, probe.call(c));

@@ -39,6 +39,16 @@ export interface FixtureCase {
   attachmentId?: string;
 }
 
+/** A fixture register record (实有人口) with a link to a house in the same grid. */
+export interface FixtureRecord {
+  id: string;
+  grid: string;
+  community: string;
+  street: string;
+  district: string;
+  linkId: string;
+}
+
 /** A user record as the oracle sees it. */
 export interface FixtureUser {
   username: string;
@@ -55,6 +65,10 @@ export interface World {
   /** The case in scope of each actor (by role) and the one in no one's scope. */
   inScope: Map<string, FixtureCase>;
   outOfScope: FixtureCase;
+  records: FixtureRecord[];
+  /** The register record in the grid of each actor's in-scope case, and one in no one's scope. */
+  recordInScope: Map<string, FixtureRecord>;
+  recordOutOfScope: FixtureRecord;
   subtree(code: string): Set<string>;
 }
 
@@ -135,10 +149,49 @@ export async function buildWorld(db: Knex): Promise<World> {
     reporter: null, handlerDepartment: null, cc: null, assignee: null, candidateGroups: [],
   };
   await add(outOfScope);
+  const records: FixtureRecord[] = [];
+  const recordInScope = new Map<string, FixtureRecord>();
+  for (const c of [...inScope.values(), outOfScope]) {
+    const rec = await addRecord(db, c, now);
+    records.push(rec);
+    for (const [role, rc] of inScope) if (rc === c) recordInScope.set(role, rec);
+  }
+  const recordOutOfScope = records[records.length - 1] as FixtureRecord;
   const users = (await db('users').where({ status: 'active' }).select('username', 'org_unit_code', 'department_code') as { username: string; org_unit_code: string; department_code: string | null }[])
     .map((u) => ({ username: u.username, orgUnit: u.org_unit_code, department: u.department_code }));
   const sod = (await db('sod_rules').where({ active: true }).select('rule') as { rule: string }[]).map((r) => JSON.parse(r.rule) as SeparationOfDutiesRule);
-  return { actors, cases, users, sod, inScope, outOfScope, subtree };
+  return { actors, cases, users, sod, inScope, outOfScope, records, recordInScope, recordOutOfScope, subtree };
+}
+
+/** The raw ID number of every fixture person (to see whether it is shown in clear). */
+export const RAW_ID_NUMBER = '370102198001010014';
+
+let houses = 0;
+/** Inserts a person and a house in the grid of a case, linked (居住). */
+async function addRecord(db: Knex, c: FixtureCase, now: Date): Promise<FixtureRecord> {
+  const rec: FixtureRecord = { id: randomUUID(), grid: c.grid, community: c.community, street: c.street, district: c.district, linkId: randomUUID() };
+  const place = { grid_code: c.grid, community_code: c.community, street_code: c.street, district_code: c.district };
+  const common = { form_version: 1, version: 1, status: 'active', created_by: 1, created_at: now, updated_by: 1, updated_at: now, ...place };
+  const person = { name: '孙大伟', idNumber: RAW_ID_NUMBER, phone: '13900002222', grid: c.grid, category: '常住人口' };
+  await db('register_records').insert({ id: rec.id, register: 'population', form_key: 'population', title: person.name, identity_digest: null, form_values: JSON.stringify(person), ...common });
+  const houseId = randomUUID();
+  const house = { houseCode: `M-${++houses}`, address: '历下区示范路 88 号', grid: c.grid, usage: '自住' };
+  await db('register_records').insert({ id: houseId, register: 'house', form_key: 'house', title: house.address, identity_digest: null, form_values: JSON.stringify(house), ...common });
+  await db('register_links').insert({ id: rec.linkId, relation: 'residence', from_record: rec.id, to_record: houseId, kind: '户主', created_by: 1, created_at: now });
+  return rec;
+}
+
+/** Whether the actor may do `action` on a population record (`field`: a sensitive kind, for unmask). */
+export function oracleRecord(a: Actor, action: AccessAction, r: FixtureRecord, field?: string): boolean {
+  const within = (level: RoleScope) => {
+    if (level === 'department' || level === 'self') return false;
+    const c = { grid: r.grid, community: r.community, street: r.street, district: r.district, reporter: null, handlerDepartment: null } as unknown as FixtureCase;
+    return caseWithin(a, level, c);
+  };
+  return a.permissions.some((p) => p.subject === 'RegisterRecord' && p.actions.includes(action)
+    && (!p.within || within(p.within === 'scope' ? a.scope : p.within))
+    && (!p.registers || p.registers.includes('population'))
+    && (!field || !p.fields || p.fields.includes(field)));
 }
 
 function relationsToCase(a: Actor, c: FixtureCase): Set<string> {

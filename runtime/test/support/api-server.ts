@@ -68,13 +68,17 @@ export interface Credentials {
 }
 
 /** Calls the API. */
-export async function call(base: string, method: string, path: string, options: { as?: Credentials; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+export async function call(
+  base: string, method: string, path: string, options: { as?: Credentials; body?: unknown; raw?: Uint8Array; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { 'accept-language': 'zh-CN', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw !== undefined) headers['content-type'] ??= 'application/octet-stream';
   if (options.as?.cookie) headers.cookie = options.as.cookie;
   if (options.as?.csrf) headers['x-csrf-token'] = options.as.csrf;
   if (options.as?.bearer) headers.authorization = `Bearer ${options.as.bearer}`;
-  const res = await fetch(`${base}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}), redirect: 'manual' });
+  const payload = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+  const res = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), redirect: 'manual' });
   const text = await res.text();
   let body: unknown;
   try {

@@ -1,0 +1,60 @@
+/**
+ * The registers (台账) of the active definitions: every form with `x-register`, at its newest
+ * active version, compiled once per definitions state. A record keeps the form version it was
+ * last written with; writes validate against the current version.
+ */
+import type { Knex } from 'knex';
+import { FormValidator } from '@gridflow/engine';
+import type { FormDefinition, RegisterSpec, SensitiveKind } from '@gridflow/engine';
+
+/** A register with its form. */
+export interface Register {
+  spec: RegisterSpec;
+  form: FormDefinition;
+  validator: FormValidator;
+  /** Form fields holding personal data, by field, with their kind. */
+  sensitive: Map<string, SensitiveKind>;
+}
+
+/** Finds the registers of the active definitions. */
+export class RegisterCatalog {
+  private cached: { fingerprint: string; registers: Map<string, Register> } | undefined;
+
+  constructor(private readonly db: Knex) {}
+
+  /** All registers by code. */
+  async all(): Promise<Map<string, Register>> {
+    const row = await this.db('definition_versions').max({ id: 'id' }).max({ at: 'activated_at' }).count({ n: '*' }).first() as { id: number | null; at: unknown; n: number } | undefined;
+    const fingerprint = `${row?.id ?? 0}:${row?.n ?? 0}:${String(row?.at ?? '')}`;
+    if (this.cached?.fingerprint !== fingerprint) this.cached = { fingerprint, registers: await this.load() };
+    return this.cached.registers;
+  }
+
+  /** One register, or undefined. */
+  async find(code: string): Promise<Register | undefined> {
+    return (await this.all()).get(code);
+  }
+
+  private async load(): Promise<Map<string, Register>> {
+    const rows = await this.db('definition_files as f').join('definition_versions as v', 'v.id', 'f.version_id')
+      .whereNotNull('v.activated_at').where('f.kind', 'form').select('f.content') as { content: string }[];
+    const newest = new Map<string, FormDefinition>();
+    for (const r of rows) {
+      const form = JSON.parse(r.content) as FormDefinition;
+      const code = form['x-register']?.code;
+      if (!code) continue;
+      const seen = newest.get(code);
+      if (!seen || seen.version < form.version) newest.set(code, form);
+    }
+    const registers = new Map<string, Register>();
+    for (const [code, form] of newest) {
+      const sensitive = new Map<string, SensitiveKind>();
+      for (const [field, schema] of Object.entries(form.properties)) {
+        const kind = (schema as { 'x-sensitive'?: SensitiveKind })['x-sensitive'];
+        if (kind) sensitive.set(field, kind);
+      }
+      registers.set(code, { spec: form['x-register'] as RegisterSpec, form, validator: new FormValidator(form), sensitive });
+    }
+    return registers;
+  }
+}
