@@ -63,3 +63,16 @@ export { parseExpression, evaluate, referencedFields, ExpressionError, maxExpres
 export type { Expression, ExpressionScope, ExpressionErrorCode, ExpressionRoot, ExpressionFunction } from './forms/expression.ts';
 export { FormValidator } from './forms/form-validator.ts';
 export type { SubmissionProblem, SubmissionResult } from './forms/form-validator.ts';
+export { compileCalendar } from './clock/working-calendar.ts';
+export type { CompiledCalendar, CalendarInput, CalendarDay, CalendarCoverage, DayReason, WorkPeriod } from './clock/working-calendar.ts';
+export { calendarProblems } from './clock/calendar-validation.ts';
+export type { CalendarProblem } from './clock/calendar-validation.ts';
+export type { TimeZone } from './clock/time-zone.ts';
+export type { TimeMeasure } from './clock/work-time.ts';
+export { addTimeLimit, workTimeBetween, stageDeadlines } from './clock/deadline.ts';
+export type { LimitAmount, CoverageReport, Deadline, Elapsed, StageDeadline, StagedDeadlines } from './clock/deadline.ts';
+export type { ClockEvent, ClockEventKind, ClockStatus, ExtensionAmount } from './clock/clock-events.ts';
+export { defaultWarningPolicy } from './clock/warning-policy.ts';
+export type { WarningLevel, WarningPolicy } from './clock/warning-policy.ts';
+export { clockState, nextTimerDates } from './clock/case-clock.ts';
+export type { ClockState, StageState, LimitProgress, TimerDates } from './clock/case-clock.ts';
