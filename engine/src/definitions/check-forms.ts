@@ -33,6 +33,7 @@ export function checkForm(f: FormAt, userTasks: ReadonlySet<string>, roles: Read
     });
   }
   for (const [field, schema] of Object.entries(f.form.properties)) {
+    checkAttachmentField(field, schema as Record<string, unknown>, at, problems);
     const kind = (schema as Record<string, unknown> | null)?.['x-sensitive'];
     if (kind !== undefined && !SENSITIVE_KINDS.has(String(kind))) problems.error('form.sensitiveKind', at(`/properties/${field}/x-sensitive`), { kind: String(kind) });
   }
@@ -48,4 +49,17 @@ export function checkForm(f: FormAt, userTasks: ReadonlySet<string>, roles: Read
       if (!userTasks.has(task)) problems.warn('form.unknownTask', at(`/x-field-rules/${i}/task`), { task });
     });
   });
+}
+
+const ATTACHMENT_KINDS = new Set(['photo', 'video', 'document']);
+
+/** An attachment field holds a bounded list of attachment ids of one kind. */
+function checkAttachmentField(field: string, schema: Record<string, unknown> | null, at: (pointer: string) => { file: string; pointer: string; position: Position | undefined }, problems: Problems): void {
+  if (schema?.['x-component'] !== 'AttachmentUpload') return;
+  const kind = (schema['x-component-props'] as { kind?: unknown } | undefined)?.kind;
+  const items = schema.items as { type?: unknown; format?: unknown } | undefined;
+  if (!ATTACHMENT_KINDS.has(String(kind))) problems.error('form.attachmentKind', at(`/properties/${field}/x-component-props/kind`), { field });
+  if (schema.type !== 'array' || items?.type !== 'string' || items.format !== 'uuid' || typeof schema.maxItems !== 'number') {
+    problems.error('form.attachmentShape', at(`/properties/${field}`), { field });
+  }
 }

@@ -77,6 +77,8 @@ export const messages = {
   'bpmn.noProcess': m('BPMN 文件中没有流程', 'The BPMN file has no process'),
   'form.reaction': m('联动配置有误：{detail}', 'Invalid reaction: {detail}'),
   'form.unknownField': m('表单中没有字段“{field}”', 'The form has no field "{field}"'),
+  'form.attachmentKind': m('附件字段“{field}”须在 x-component-props.kind 中指明 photo、video 或 document', 'Attachment field "{field}" must set x-component-props.kind to photo, video or document'),
+  'form.attachmentShape': m('附件字段“{field}”须为附件编号数组（type: array，items: {type: string, format: uuid}）并设置 maxItems', 'Attachment field "{field}" must be an array of attachment ids (items: string, format uuid) with maxItems'),
   'form.sensitiveKind': m('敏感字段类型“{kind}”无效（可选：idNumber、phone、name、address、gps、specialPopulation）', 'Invalid sensitive kind "{kind}" (use idNumber, phone, name, address, gps, specialPopulation)'),
   'form.unknownTask': m('没有使用此表单的用户任务“{task}”', 'No user task "{task}" uses this form'),
   'form.keyMismatch': m('表单 key“{key}”与文件名不一致（应为 {expected}）', 'Form key "{key}" does not match the file name (expected {expected})'),

@@ -55,7 +55,8 @@ export function attachmentsRouter(db: Knex, store: BlobStore, config: Attachment
   const service = new AttachmentsService(db, store, join(config.localDir, 'tmp'), clock);
   const routes = [
     defineRoute({
-      method: 'post', path: '/', summary: 'Upload an attachment (raw body, type sniffed from the content)', access: { action: 'report', subject: 'Case' },
+      method: 'post', path: '/', summary: 'Upload an attachment for a report or a task form (raw body, type sniffed from the content)',
+      access: [{ action: 'report', subject: 'Case' }, { action: 'complete', subject: 'Task' }],
       query: UploadQuery,
       handler: async ({ query }, ctx, req, res) => {
         const user = signedIn(ctx);

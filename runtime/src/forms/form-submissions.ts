@@ -9,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { UserError } from '@gridflow/engine';
-import type { FormValidator } from '@gridflow/engine';
+import { fieldAccess } from '@gridflow/engine';
+import type { FormContext, FormValidator } from '@gridflow/engine';
 import { dateOf } from '../db/values.ts';
+import { checkFormAttachments, linkSubmissionAttachments } from './form-attachments.ts';
 
 /** A pending submission and the values to hand to the engine. */
 export interface PendingSubmission {
@@ -22,6 +24,33 @@ export interface PendingSubmission {
 /** How long a pending submission of a still open task may wait before it counts as refused. */
 const PENDING_MS = 10 * 60_000;
 
+/** What a submission changes in the case's values: the fields the step lets the user edit. */
+export interface CasePatch {
+  set: Record<string, unknown>;
+  /** Editable fields left empty, or hidden by a reaction (their old value no longer applies). */
+  unset: string[];
+}
+
+/** The patch of a valid submission: fields editable at the step are set (or unset); every other field of the case stays as it is. */
+function casePatch(validator: FormValidator, ctx: FormContext, values: Record<string, unknown>): CasePatch {
+  const byRules = fieldAccess(validator.form, ctx);
+  const final = validator.access(ctx, values);
+  const patch: CasePatch = { set: {}, unset: [] };
+  for (const [field, a] of Object.entries(byRules)) {
+    if (a !== 'editable' && a !== 'required') continue;
+    if (final[field] !== 'hidden' && values[field] !== undefined) patch.set[field] = values[field];
+    else patch.unset.push(field);
+  }
+  return patch;
+}
+
+/** Applies a patch to a case's values. */
+function applyPatch(values: Record<string, unknown>, patch: CasePatch): Record<string, unknown> {
+  const out = { ...values, ...patch.set };
+  for (const field of patch.unset) delete out[field];
+  return out;
+}
+
 /** Validates and stores a pending submission; throws a UserError listing every problem. */
 export async function submitForm(
   db: Knex, validator: FormValidator, task: { id: string; key: string; caseId: string | null }, user: { userId: number; roles: string[] },
@@ -30,16 +59,20 @@ export async function submitForm(
   const row = task.caseId ? await db('cases').where({ id: task.caseId }).first('form_values') as { form_values: string | null } | undefined : undefined;
   const previous = row?.form_values ? JSON.parse(row.form_values) as Record<string, unknown> : {};
   const result = validator.validate(submitted, { task: task.key, roles: user.roles, previous });
-  if (!result.ok) {
+  const attachments = result.ok ? await checkFormAttachments(db, validator.form, result.values, previous, { userId: user.userId, caseId: task.caseId }) : { problems: [], added: [] };
+  const problems = [...result.problems, ...attachments.problems];
+  if (problems.length > 0) {
     throw new UserError('form.invalid', { 'zh-CN': '表单填写有误，请按提示修改', en: 'The form has errors; please correct them' }, {
-      details: result.problems.map((p) => ({ target: `/body/values${p.pointer}`, message: p.message })),
+      details: problems.map((p) => ({ target: `/body/values${p.pointer}`, message: p.message })),
     });
   }
   const accepted = Object.fromEntries(Object.keys(submitted).filter((k) => k in result.values).map((k) => [k, result.values[k]]));
+  const patch = casePatch(validator, { task: task.key, roles: user.roles }, result.values);
   const id = randomUUID();
   await db('form_submissions').insert({
     id, case_id: task.caseId, task_id: task.id, form_key: validator.form.key, form_version: validator.form.version,
-    submitted_values: JSON.stringify(accepted), case_values: JSON.stringify(result.values), submitted_by: user.userId, status: 'pending', created_at: clock(),
+    submitted_values: JSON.stringify(accepted), case_values: JSON.stringify(patch), submitted_by: user.userId, status: 'pending', created_at: clock(),
+    attachment_ids: attachments.added.length > 0 ? JSON.stringify(attachments.added) : null,
   });
   return { id, submitted: accepted };
 }
@@ -47,11 +80,19 @@ export async function submitForm(
 /** The engine completed the task: the submission's values become the case's. */
 export async function acceptSubmission(db: Knex | Knex.Transaction, id: string, clock: () => Date): Promise<void> {
   const run = async (trx: Knex.Transaction) => {
-    const s = await trx('form_submissions').where({ id, status: 'pending' }).first('case_id', 'case_values', 'form_key', 'form_version') as
-      { case_id: string | null; case_values: string; form_key: string; form_version: number } | undefined;
+    const s = await trx('form_submissions').where({ id, status: 'pending' }).first('case_id', 'case_values', 'form_key', 'form_version', 'submitted_by', 'attachment_ids') as
+      { case_id: string | null; case_values: string; form_key: string; form_version: number; submitted_by: number; attachment_ids: string | null } | undefined;
     if (!s) return;
     await trx('form_submissions').where({ id }).update({ status: 'accepted', settled_at: clock() });
-    if (s.case_id) await trx('cases').where({ id: s.case_id }).update({ form_values: s.case_values, form_key: s.form_key, form_version: s.form_version, updated_at: clock() });
+    if (!s.case_id) return;
+    // The case's values are one namespace shared by its intake form and its task forms: a task
+    // form's values join those of the other forms; the case keeps its intake form.
+    const current = await trx('cases').where({ id: s.case_id }).first('form_key', 'form_values') as { form_key: string | null; form_values: string | null } | undefined;
+    const merged = applyPatch(current?.form_values ? JSON.parse(current.form_values) as Record<string, unknown> : {}, JSON.parse(s.case_values) as CasePatch);
+    await trx('cases').where({ id: s.case_id }).update({
+      form_values: JSON.stringify(merged), ...(current?.form_key ? {} : { form_key: s.form_key, form_version: s.form_version }), updated_at: clock(),
+    });
+    await linkSubmissionAttachments(trx, s.attachment_ids ? JSON.parse(s.attachment_ids) as string[] : [], s.case_id, Number(s.submitted_by), clock());
   };
   if ('isTransaction' in db && db.isTransaction) await run(db as Knex.Transaction);
   else await (db as Knex).transaction(run);

@@ -11,8 +11,13 @@ import { contextOf, signedIn } from './request-context.ts';
 import type { RequestContext, SignedInUser } from './request-context.ts';
 import { validator } from './validation.ts';
 
-/** Who may call a route: anyone, any signed-in user, or a user with some permission for an action on a subject. */
-export type RouteAccess = 'public' | 'signedIn' | { action: AccessAction; subject: AccessSubject };
+/** A permission for an action on a subject (in some scope). */
+export interface AccessRule {
+  action: AccessAction;
+  subject: AccessSubject;
+}
+/** Who may call a route: anyone, any signed-in user, or a user with some permission for an action on a subject (or for any of several). */
+export type RouteAccess = 'public' | 'signedIn' | AccessRule | AccessRule[];
 
 type Input<P extends TSchema, Q extends TSchema, B extends TSchema> = { params: Static<P>; query: Static<Q>; body: Static<B> };
 
@@ -53,7 +58,8 @@ function checkAccess(spec: RouteSpec, ctx: RequestContext): void {
   const user = signedIn(ctx);
   if (user.mustChangePassword && !spec.duringPasswordChange) throw mustChange();
   if (spec.access === 'signedIn') return;
-  if (!user.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
+  const rules = Array.isArray(spec.access) ? spec.access : [spec.access];
+  if (!rules.some((r) => user.ability.can(r.action, r.subject))) throw forbidden();
 }
 
 /** Mounts routes on a router and records them (with `prefix`) in `registry`. */

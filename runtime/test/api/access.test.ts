@@ -164,10 +164,12 @@ describe('personal data and separation of duties', () => {
     // A crash between the engine completing the task and GridFlow applying the submission:
     await database.db('form_submissions').insert({
       id: randomUUID(), case_id: caseId, task_id: taskId, form_key: 'event-report', form_version: 1, submitted_values: '{}',
-      case_values: JSON.stringify({ eventType: '01001', description: '已核查' }), submitted_by: 1, status: 'pending', created_at: new Date(),
+      case_values: JSON.stringify({ set: { description: '已核查' }, unset: [] }), submitted_by: 1, status: 'pending', created_at: new Date(),
     });
     await database.db('tasks').where({ id: taskId }).update({ status: 'completed' });
     assert.deepEqual(await settlePendingSubmissions(database.db), { accepted: 1, rejected: 0 });
-    assert.equal(JSON.parse((await database.db('cases').where({ id: caseId }).first('form_values')).form_values).description, '已核查');
+    const values = JSON.parse((await database.db('cases').where({ id: caseId }).first('form_values')).form_values);
+    assert.equal(values.description, '已核查');
+    assert.equal(values.reporterPhone, '13853100101', 'fields the step did not edit are kept');
   });
 });
