@@ -1,7 +1,7 @@
 /** Published definitions versions in the database: immutable, content-addressed, transactional. */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { compareVersions, contentHash, dataKinds, UserError } from '@gridflow/engine';
+import { compareVersions, contentHash, dataKinds, parseRef, UserError } from '@gridflow/engine';
 import type { PackageData, ResolvedPackage } from '@gridflow/engine';
 import type { DefinitionVersionSummary } from '../contracts/index.ts';
 
@@ -69,6 +69,17 @@ export class DefinitionsStore {
         if (r.published_by) s.publishedBy = r.published_by;
         return s;
       });
+  }
+
+  /**
+   * The active versions in use: those no other active package extends. A district package is
+   * resolved with its base, so the base's processes and forms are in it (possibly overlaid) and the
+   * base itself must not be deployed or read beside it.
+   */
+  async activeLeaves(): Promise<VersionSummary[]> {
+    const active = (await this.list()).filter((v) => v.active);
+    const bases = new Set(active.flatMap((v) => (v.base ? [parseRef(v.base).key] : [])));
+    return active.filter((v) => !bases.has(v.key));
   }
 
   /** The newest published version of a package. */

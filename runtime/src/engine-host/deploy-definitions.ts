@@ -16,11 +16,11 @@ export interface DeployReport {
   processKeys: string[];
 }
 
-/** Deploys every active version that has processes; the deployment is named after key@version. */
+/** Deploys every active version in use (not a base of another) that has processes; the deployment is named after key@version. */
 export async function deployActiveDefinitions(db: Knex, client: EngineClient): Promise<DeployReport[]> {
   const store = new DefinitionsStore(db);
   const reports: DeployReport[] = [];
-  for (const v of (await store.list()).filter((x) => x.active)) {
+  for (const v of await store.activeLeaves()) {
     const pkg = await store.find(v.key, v.version);
     const resources = Object.entries(pkg?.processes ?? {}).map(([path, xml]) => ({ name: path.slice(path.lastIndexOf('/') + 1), content: xml }));
     if (resources.length === 0) continue;

@@ -66,8 +66,9 @@ export async function submitForm(
       details: problems.map((p) => ({ target: `/body/values${p.pointer}`, message: p.message })),
     });
   }
-  const accepted = Object.fromEntries(Object.keys(submitted).filter((k) => k in result.values).map((k) => [k, result.values[k]]));
   const patch = casePatch(validator, { task: task.key, roles: user.roles }, result.values);
+  // Only what the step lets the user edit goes to the engine (read-only personal data sent back unchanged does not).
+  const accepted = Object.fromEntries(Object.keys(submitted).filter((k) => k in patch.set).map((k) => [k, patch.set[k]]));
   const id = randomUUID();
   await db('form_submissions').insert({
     id, case_id: task.caseId, task_id: task.id, form_key: validator.form.key, form_version: validator.form.version,

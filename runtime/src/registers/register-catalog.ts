@@ -1,11 +1,12 @@
 /**
- * The registers (台账) of the active definitions: every form with `x-register`, at its newest
- * active version, compiled once per definitions state. A record keeps the form version it was
+ * The registers (台账) of the active definitions in use (a base package's forms are read through
+ * the district package that extends it): every form with `x-register`, compiled once per definitions state. A record keeps the form version it was
  * last written with; writes validate against the current version.
  */
 import type { Knex } from 'knex';
 import { FormValidator } from '@gridflow/engine';
 import type { FormDefinition, RegisterSpec, SensitiveKind } from '@gridflow/engine';
+import { DefinitionsStore } from '../definitions/definitions.store.ts';
 
 /** A register with its form. */
 export interface Register {
@@ -36,8 +37,9 @@ export class RegisterCatalog {
   }
 
   private async load(): Promise<Map<string, Register>> {
-    const rows = await this.db('definition_files as f').join('definition_versions as v', 'v.id', 'f.version_id')
-      .whereNotNull('v.activated_at').where('f.kind', 'form').select('f.content') as { content: string }[];
+    const leaves = (await new DefinitionsStore(this.db).activeLeaves()).map((v) => [v.key, v.version]);
+    const rows = leaves.length === 0 ? [] : await this.db('definition_files as f').join('definition_versions as v', 'v.id', 'f.version_id')
+      .whereIn(['v.package_key', 'v.version'], leaves).where('f.kind', 'form').select('f.content') as { content: string }[];
     const newest = new Map<string, FormDefinition>();
     for (const r of rows) {
       const form = JSON.parse(r.content) as FormDefinition;
