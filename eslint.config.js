@@ -23,6 +23,10 @@ export default tseslint.config(
     rules: { 'gridflow/dependency-direction': 'error' },
   },
   {
+    files: ['runtime/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**/*.js'],
     rules: { 'no-control-regex': 'off' },
   },

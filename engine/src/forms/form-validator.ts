@@ -13,7 +13,8 @@ import { describeAjvError, errorPointer } from './ajv-messages.ts';
 import { fieldAccess } from './field-rules.ts';
 import type { FieldAccess, FormContext } from './field-rules.ts';
 import { explainFormat, formats, geoPointSchema } from './formats.ts';
-import { parseReactions, reactionStates } from './reactions.ts';
+import { parseReactions } from './reactions.ts';
+import { applyReactions } from './field-states.ts';
 
 /** One problem of a submission. */
 export interface SubmissionProblem {
@@ -58,16 +59,7 @@ export class FormValidator {
 
   /** The access of each field at a step for these values (field rules narrowed by reactions). */
   access(ctx: FormContext, values: Record<string, unknown>): Record<string, FieldAccess> {
-    const access = fieldAccess(this.form, ctx);
-    for (const [field, state] of reactionStates(this.reactions, values)) {
-      const base = access[field];
-      if (!base || base === 'hidden') continue;
-      if (state.visible === false) access[field] = 'hidden';
-      else if (state.readOnly) access[field] = 'readOnly';
-      else if (state.required && (base === 'editable' || base === 'required')) access[field] = 'required';
-      else if (state.required === false && base === 'required' && !(this.form.required ?? []).includes(field)) access[field] = 'editable';
-    }
-    return access;
+    return applyReactions(fieldAccess(this.form, ctx), this.reactions, values, this.form.required ?? []);
   }
 
   /** Validates a submission at a step over the values stored so far. */

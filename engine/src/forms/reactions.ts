@@ -25,7 +25,7 @@ export interface ReactionState {
 }
 
 /** A field's reactions, parsed. */
-interface ParsedReaction {
+export interface ParsedReaction {
   dependencies: string[];
   when?: Expression;
   fulfill: Record<string, Expression | boolean | string>;

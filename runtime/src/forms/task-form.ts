@@ -5,7 +5,7 @@
  * when the user may unmask a case field of kind `phone`). Clear reads are audited.
  */
 import type { Knex } from 'knex';
-import { maskValue } from '@gridflow/engine';
+import { fieldAccess, maskValue } from '@gridflow/engine';
 import type { FieldAccess, FormValidator, SensitiveKind } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
@@ -17,7 +17,12 @@ import { clientOf } from '../http/scoped.ts';
 /** GET /api/tasks/:id/form */
 export interface TaskFormView {
   form: { key: string; version: number; name: string; schema: Record<string, unknown> };
-  access: Record<string, Exclude<FieldAccess, 'hidden'>>;
+  /** Each field's access now: the rules of the step and role narrowed by the reactions ('hidden' only for fields a reaction hides). */
+  access: Record<string, FieldAccess>;
+  /** Each field's access by the rules alone: with the reactions in the schema, the renderer recomputes `access` as values change. */
+  rules: Record<string, Exclude<FieldAccess, 'hidden'>>;
+  /** The schema's required fields (required wherever editable). */
+  required: string[];
   values: Record<string, unknown>;
 }
 
@@ -37,9 +42,11 @@ export async function taskFormView(
   db: Knex, ctx: RequestContext, user: SignedInUser, validator: FormValidator, task: { key: string; caseId: string | null; values: Record<string, unknown> }, clock: () => Date,
 ): Promise<TaskFormView> {
   const formCtx = { task: task.key, roles: user.principal.roles };
+  // Fields the rules hide are never sent; fields only a reaction hides are sent without their values.
+  const byRules = fieldAccess(validator.form, formCtx);
   const access = validator.access(formCtx, task.values);
   const values = validator.visibleValues(task.values, formCtx);
-  const properties = Object.fromEntries(Object.entries(validator.form.properties).filter(([field]) => access[field] !== 'hidden'));
+  const properties = Object.fromEntries(Object.entries(validator.form.properties).filter(([field]) => byRules[field] !== 'hidden'));
   const clear = task.caseId ? await clearKinds(db, user, task.caseId) : new Set<SensitiveKind>();
   const shown: string[] = [];
   for (const [field, schema] of Object.entries(properties)) {
@@ -57,7 +64,9 @@ export async function taskFormView(
   const { 'x-field-rules': _rules, required: _required, ...schema } = validator.form;
   return {
     form: { key: validator.form.key, version: validator.form.version, name: validator.form.name, schema: { ...schema, properties } },
-    access: Object.fromEntries(Object.entries(access).filter(([, a]) => a !== 'hidden')) as TaskFormView['access'],
+    access: Object.fromEntries(Object.keys(properties).map((f) => [f, access[f] as FieldAccess])),
+    rules: Object.fromEntries(Object.keys(properties).map((f) => [f, byRules[f]])) as TaskFormView['rules'],
+    required: (validator.form.required ?? []).filter((f) => f in properties),
     values,
   };
 }

@@ -25,6 +25,7 @@ import { casesRouter } from '../cases/cases.router.ts';
 import { tasksRouter } from '../tasks/tasks.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { registersRouter } from '../registers/registers.router.ts';
+import { workbenchRouter } from './workbench.ts';
 import { attachmentsRouter } from '../attachments/attachments.router.ts';
 import type { BlobStore } from '../attachments/attachment.storage.ts';
 import type { AttachmentsConfig } from '../attachments/attachments.config.ts';
@@ -106,6 +107,7 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   app.use('/api/audit', auditRouter(db, clock, routes));
   app.use('/api/registers', registersRouter(db, clock, routes));
   app.use('/api/attachments', attachmentsRouter(db, options.attachments.store, options.attachments.config, clock, routes, logger));
+  app.use(workbenchRouter());
   app.get('/', async (_req, res) => {
     const levels = Object.fromEntries((await db('org_units').where({ active: true }).groupBy('level').select('level').count({ n: '*' }) as { level: string; n: number }[])
       .map((r) => [r.level, Number(r.n)]));

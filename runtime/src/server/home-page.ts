@@ -20,5 +20,6 @@ export function renderHomePage(f: HomeFigures): string {
 <ul><li>街道 ${f.levels.street ?? 0} 个</li><li>社区 ${f.levels.community ?? 0} 个</li><li>网格 ${f.levels.grid ?? 0} 个</li>
 <li>职能部门 ${f.departments} 个</li><li>用户 ${f.users} 个</li></ul>
 <h2>已发布配置</h2><table><tr><th>配置包</th><th>版本</th><th>名称</th><th>状态</th></tr>${rows}</table>
+<p><a href="/workbench">进入工作台</a></p>
 <p>接口：<a href="/api/health">/api/health</a>、<a href="/api/org/units">/api/org/units</a>、<a href="/api/definitions">/api/definitions</a></p></body></html>`;
 }

@@ -76,7 +76,7 @@ describe('task forms of the standard case-handling process, end to end on the re
     const task = await taskAt('jddd01', 'accept');
     const form = await call(server.url, 'GET', `/api/tasks/${task.id}/form`, { as: as.jddd01 });
     assert.equal(form.status, 200);
-    assert.deepEqual([form.body.access.acceptDecision, form.body.access.rejectReason, form.body.access.description, form.body.access.reporterPhone], ['required', undefined, 'readOnly', 'readOnly']);
+    assert.deepEqual([form.body.access.acceptDecision, form.body.access.rejectReason, form.body.access.description, form.body.access.reporterPhone], ['required', 'hidden', 'readOnly', 'readOnly']);
     assert.equal(form.body.values.description, report.description, 'the task form shows the report');
     const noReason = await complete('jddd01', task.id, { acceptDecision: '不予立案' });
     assert.equal(noReason.status, 400);
