@@ -76,3 +76,18 @@ export { defaultWarningPolicy } from './clock/warning-policy.ts';
 export type { WarningLevel, WarningPolicy } from './clock/warning-policy.ts';
 export { clockState, nextTimerDates } from './clock/case-clock.ts';
 export type { ClockState, StageState, LimitProgress, TimerDates } from './clock/case-clock.ts';
+export { loadProcessShape, planReturn, reachableFrom } from './bpmn/process-shape.ts';
+export type { ProcessShape, ShapeNode, ActiveActivity, ReturnPlan } from './bpmn/process-shape.ts';
+export { assess, explain } from './assessment/assessment.ts';
+export type { Assessment, UnitAssessment, IndicatorValue, ExplainQuery, Explanation, CountedItems } from './assessment/assessment.ts';
+export type { AssessOptions, ProfileIndicator, GradeBand } from './assessment/assessment-input.ts';
+export { indicatorCodes, indicatorDefinitions, countNames, unitKinds, isIndicatorCode } from './assessment/indicators.ts';
+export type { IndicatorCode, IndicatorDefinition, CountName, UnitKind, CountedItem } from './assessment/indicators.ts';
+export { assessmentRows, assessmentCsv } from './assessment/assessment-csv.ts';
+export type { AssessmentTableOptions } from './assessment/assessment-csv.ts';
+export type {
+  CaseHistory, CaseEvent, CaseEventKind, Instant, DepartmentRole, HandlingLevel, Satisfaction, DispatchedDepartment,
+  ReportedEvent, CheckRequestedEvent, CheckedEvent, RegisteredEvent, RejectedEvent, DispatchedEvent, ReturnedEvent,
+  HandledEvent, ExtendedEvent, SuspendedEvent, ResumedEvent, VerificationRequestedEvent, VerifiedEvent, ReworkedEvent,
+  ClosedEvent, VisitedEvent, ArchivedEvent,
+} from './assessment/case-history.ts';
