@@ -13,6 +13,7 @@ import { fieldAccess } from '@gridflow/engine';
 import type { FormContext, FormValidator } from '@gridflow/engine';
 import { dateOf } from '../db/values.ts';
 import { checkFormAttachments, linkSubmissionAttachments } from './form-attachments.ts';
+import { appendCaseEvent, opinionOf } from '../timeline/timeline.store.ts';
 
 /** A pending submission and the values to hand to the engine. */
 export interface PendingSubmission {
@@ -42,6 +43,20 @@ function casePatch(validator: FormValidator, ctx: FormContext, values: Record<st
     else patch.unset.push(field);
   }
   return patch;
+}
+
+/** The timeline actor of a user id. */
+export async function actorById(db: Knex | Knex.Transaction, userId: number): Promise<{ id: number; username: string; name: string; roles: string[] } | null> {
+  const u = await db('users').where({ id: userId }).first('username', 'display_name') as { username: string; display_name: string } | undefined;
+  if (!u) return null;
+  const roles = (await db('user_roles').where({ user_id: userId }).pluck('role_code')) as string[];
+  return { id: userId, username: u.username, name: u.display_name, roles };
+}
+
+/** The step of a task, for the timeline. */
+export async function stepOf(db: Knex | Knex.Transaction, taskId: string): Promise<{ key: string; name: string | null; taskId: string }> {
+  const t = await db('tasks').where({ id: taskId }).first('task_definition_key', 'name') as { task_definition_key: string | null; name: string | null } | undefined;
+  return { key: t?.task_definition_key ?? '', name: t?.name ?? null, taskId };
 }
 
 /** Applies a patch to a case's values. */
@@ -79,10 +94,10 @@ export async function submitForm(
 }
 
 /** The engine completed the task: the submission's values become the case's. */
-export async function acceptSubmission(db: Knex | Knex.Transaction, id: string, clock: () => Date): Promise<void> {
+export async function acceptSubmission(db: Knex | Knex.Transaction, id: string, clock: () => Date, completedAt?: Date): Promise<void> {
   const run = async (trx: Knex.Transaction) => {
-    const s = await trx('form_submissions').where({ id, status: 'pending' }).first('case_id', 'case_values', 'form_key', 'form_version', 'submitted_by', 'attachment_ids') as
-      { case_id: string | null; case_values: string; form_key: string; form_version: number; submitted_by: number; attachment_ids: string | null } | undefined;
+    const s = await trx('form_submissions').where({ id, status: 'pending' }).first('case_id', 'task_id', 'case_values', 'form_key', 'form_version', 'submitted_by', 'attachment_ids') as
+      { case_id: string | null; task_id: string; case_values: string; form_key: string; form_version: number; submitted_by: number; attachment_ids: string | null } | undefined;
     if (!s) return;
     await trx('form_submissions').where({ id }).update({ status: 'accepted', settled_at: clock() });
     if (!s.case_id) return;
@@ -93,7 +108,13 @@ export async function acceptSubmission(db: Knex | Knex.Transaction, id: string, 
     await trx('cases').where({ id: s.case_id }).update({
       form_values: JSON.stringify(merged), ...(current?.form_key ? {} : { form_key: s.form_key, form_version: s.form_version }), updated_at: clock(),
     });
-    await linkSubmissionAttachments(trx, s.attachment_ids ? JSON.parse(s.attachment_ids) as string[] : [], s.case_id, Number(s.submitted_by), clock());
+    const attachments = s.attachment_ids ? JSON.parse(s.attachment_ids) as string[] : [];
+    await linkSubmissionAttachments(trx, attachments, s.case_id, Number(s.submitted_by), clock());
+    const patch = JSON.parse(s.case_values) as CasePatch;
+    await appendCaseEvent(trx, {
+      caseId: s.case_id, kind: 'step.completed', at: completedAt ?? clock(), sourceKey: `completed:${s.task_id}`, actor: await actorById(trx, Number(s.submitted_by)),
+      step: await stepOf(trx, s.task_id), opinion: opinionOf(patch.set ?? {}), attachments, details: { form: s.form_key, fields: Object.keys(patch.set ?? {}) },
+    });
   };
   if ('isTransaction' in db && db.isTransaction) await run(db as Knex.Transaction);
   else await (db as Knex).transaction(run);

@@ -2,13 +2,11 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { Type } from '@sinclair/typebox';
-import { OperationalError, toVariables, UserError } from '@gridflow/engine';
+import { toVariables, UserError } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
 import { taskSql } from '../access/subject-maps.ts';
-import type { AccessAction } from '@gridflow/engine';
 import { engineFetch, EngineHttpError } from '../engine-sync/engine-connection.ts';
-import { refusal } from '../http/forbidden.ts';
 import { defineRoute, mountRoutes } from '../http/route.ts';
 import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { actorOf, signedIn } from '../http/request-context.ts';
@@ -17,41 +15,10 @@ import { clientOf, notFound, page, Paging } from '../http/scoped.ts';
 import type { EngineStatus } from '../server/app.ts';
 import { FormRegistry } from '../forms/form-registry.ts';
 import { taskFormView } from '../forms/task-form.ts';
-import { acceptSubmission, rejectSubmission, submitForm } from '../forms/form-submissions.ts';
-import { isoOf } from '../db/values.ts';
-
-const TASK = { 'zh-CN': '任务', en: 'task' };
-const TaskId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const columns = ['tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
-const tasksWithCases = (db: Knex) => db('tasks').leftJoin('cases', 'cases.id', 'tasks.case_id');
-
-function view(r: Record<string, unknown>) {
-  return {
-    id: String(r.id), caseId: (r.case_id as string | null) ?? null, name: (r.name as string | null) ?? null, taskKey: (r.task_definition_key as string | null) ?? null,
-    assignee: (r.assignee as string | null) ?? null, status: String(r.status), formKey: (r.form_key as string | null) ?? null, priority: Number(r.priority),
-    dueAt: isoOf(r.due_at), createdAt: isoOf(r.created_at) ?? '',
-  };
-}
-
-/** An open task the user may act on: 404 when they may not see it, 403 (naming the rule) when they may only see it. */
-async function actionable(db: Knex, user: SignedInUser, id: string, action: AccessAction): Promise<Record<string, unknown>> {
-  const base = () => tasksWithCases(db).where('tasks.id', id);
-  const row = await whereAllowed(base(), user.ability, action, 'Task', taskSql, user.principal).first(columns) as Record<string, unknown> | undefined;
-  if (row) return row;
-  const visible = await whereAllowed(base(), user.ability, 'read', 'Task', taskSql, user.principal).first('tasks.task_definition_key', 'tasks.case_id') as Record<string, unknown> | undefined;
-  if (!visible) throw notFound(TASK);
-  const relations = visible.case_id
-    ? (await db('case_parties').where({ case_id: visible.case_id, user_id: user.principal.userId }).select('relation') as { relation: string }[]).map((r) => r.relation)
-    : [];
-  throw refusal(user, action, 'Task', { taskDefinitionKey: visible.task_definition_key, relation: relations });
-}
-
-function engineOf(engine: EngineStatus | undefined) {
-  if (!engine?.connection || engine.status === 'down') {
-    throw new OperationalError({ 'zh-CN': '流程引擎暂不可用，请稍后再试', en: 'The process engine is unavailable; try again later' });
-  }
-  return engine.connection;
-}
+import { acceptSubmission, rejectSubmission, stepOf, submitForm } from '../forms/form-submissions.ts';
+import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { taskOperationRoutes } from './task-operations.router.ts';
+import { TASK, TaskId, actionable, columns, engineOf, tasksWithCases, view } from './task-access.ts';
 
 /** The tasks router (mounted at /api/tasks). */
 export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: () => Date, registry: RegisteredRoute[]): Router {
@@ -82,13 +49,23 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
     const pending = validator
       ? await submitForm(db, validator, { id: String(task.id), key: String(task.task_definition_key), caseId: (task.case_id as string | null) ?? null }, { userId: user.principal.userId, roles: user.principal.roles }, values ?? {}, clock)
       : undefined;
+    // The step ends when the engine is asked (its own events of what follows come after).
+    const completedAt = clock();
     try {
       await engineFetch(engineOf(engine), 'POST', `/engine-rest/task/${encodeURIComponent(String(task.id))}/complete`, { variables: toVariables(pending?.submitted ?? {}) });
     } catch (e) {
       if (pending) await rejectSubmission(db, pending.id, clock);
       throw e;
     }
-    if (pending) await acceptSubmission(db, pending.id, clock);
+    if (pending) await acceptSubmission(db, pending.id, clock, completedAt);
+    await db('tasks').where({ id: String(task.id) }).update({ completed_by: user.principal.username });
+    if (!pending && task.case_id) {
+      const p = user.principal;
+      await appendCaseEvent(db, {
+        caseId: String(task.case_id), kind: 'step.completed', at: completedAt, sourceKey: `completed:${String(task.id)}`,
+        actor: { id: p.userId, username: p.username, name: p.displayName, roles: p.roles }, step: await stepOf(db, String(task.id)),
+      });
+    }
   };
   const routes = [
     defineRoute({
@@ -141,6 +118,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
         return act(user, ctx, params.id, 'complete', (task) => complete(user, task, body.values));
       },
     }),
+    ...taskOperationRoutes(db, engine, clock),
   ] as RouteSpec[];
   return mountRoutes(Router(), '/api/tasks', routes, registry);
 }

@@ -132,4 +132,22 @@ describe('task forms of the standard case-handling process, end to end on the re
     assert.deepEqual(submissions.filter((s) => s.status === 'accepted').map((s) => s.form_key).sort(), ['case-accept', 'case-close', 'case-dispatch', 'case-handle', 'case-return-visit', 'case-verify']);
     assert.equal(submissions.filter((s) => s.status !== 'accepted').length, 0, 'refused submissions are never stored');
   });
+
+  it('the timeline holds every step with its actor, role, time, opinion and attachments, in order', async () => {
+    const timeline = await eventually('the case ended in the timeline', async () => {
+      const r = await call(server.url, 'GET', `/api/cases/${caseId}/timeline`, { as: as.jddd01 });
+      return (r.body.items as { kind: string }[]).some((e) => e.kind === 'case.ended') ? r.body.items as { kind: string; step: { key: string } | null; actor: { username: string; roles: string[] } | null; opinion: string | null; attachments: string[] }[] : undefined;
+    });
+    const completed = timeline.filter((e) => e.kind === 'step.completed').map((e) => [e.step?.key, e.actor?.username, e.opinion]);
+    assert.deepEqual(completed, [
+      ['accept', 'jddd01', '符合立案条件'], ['dispatch', 'jddd01', '请城管执法处置'], ['handleDepartment', 'bmcz01', '已清理楼道杂物'],
+      ['verify', 'wgy001', null], ['close', 'jddd01', '核查通过，同意结案'], ['returnVisit', 'wgy001', null],
+    ]);
+    assert.deepEqual(timeline.filter((e) => e.kind === 'step.arrived').map((e) => e.step?.key), ['accept', 'dispatch', 'handleDepartment', 'verify', 'close', 'returnVisit']);
+    const handled = timeline.find((e) => e.kind === 'step.completed' && e.step?.key === 'handleDepartment');
+    assert.equal(handled?.attachments.length, 1, 'the handling photo is on its step');
+    assert.deepEqual(handled?.actor?.roles, ['department-handler']);
+    assert.equal(timeline.at(-1)?.kind, 'case.ended');
+    assert.equal((await call(server.url, 'GET', `/api/cases/${caseId}/timeline`, { as: as.bmcz02 })).status, 404, 'another department cannot read it');
+  });
 });
