@@ -29,6 +29,16 @@ export interface Config {
   security: SecurityConfig;
   /** Attachment storage and limits (GRIDFLOW_ATTACHMENTS_*, GRIDFLOW_S3_*; see docs/operations/attachments.md). */
   attachments: AttachmentsConfig;
+  /** Case intake: when reports count as possible duplicates (GRIDFLOW_DUPLICATE_*). */
+  intake: IntakeConfig;
+}
+
+/** Case intake settings. */
+export interface IntakeConfig {
+  /** GRIDFLOW_DUPLICATE_RADIUS_METERS: an open case of the same type this close (great-circle distance) is a possible duplicate. Default 200 */
+  duplicateRadiusMeters: number;
+  /** GRIDFLOW_DUPLICATE_WINDOW_HOURS: only cases reported this recently count as possible duplicates. Default 72 */
+  duplicateWindowHours: number;
 }
 
 /** Sign-in, sessions and request limits. */
@@ -107,6 +117,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engine: engineConfig(env, dataDir),
     security: securityConfig(env),
     attachments: loadAttachmentsConfig(env, dataDir),
+    intake: intakeConfig(env),
+  };
+}
+
+/** Reads the intake settings from an environment (process.env by default). */
+export function intakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeConfig {
+  return {
+    duplicateRadiusMeters: positive(env, 'GRIDFLOW_DUPLICATE_RADIUS_METERS', 200),
+    duplicateWindowHours: positive(env, 'GRIDFLOW_DUPLICATE_WINDOW_HOURS', 72),
   };
 }
 

@@ -3,7 +3,7 @@ import { loadMigrations } from '@gridflow/migrations';
 import { migrateLatest, migrateRollback, migrateUp, migrationStatus } from '../src/db/migrate.ts';
 import { describeEachDatabase } from './support/databases.ts';
 
-const tables = ['definition_versions', 'definition_files', 'org_units', 'departments', 'roles', 'users', 'user_roles', 'user_grids', 'cases', 'tasks', 'task_candidates', 'incidents', 'worker_outcomes', 'audit_log', 'audit_head', 'sessions', 'sod_rules', 'sensitive_fields', 'case_parties', 'oidc_logins', 'attachments', 'form_submissions'];
+const tables = ['definition_versions', 'definition_files', 'org_units', 'departments', 'roles', 'users', 'user_roles', 'user_grids', 'cases', 'tasks', 'task_candidates', 'incidents', 'worker_outcomes', 'audit_log', 'audit_head', 'sessions', 'sod_rules', 'sensitive_fields', 'case_parties', 'oidc_logins', 'attachments', 'form_submissions', 'intake_requests', 'case_tracking_codes', 'case_duplicates'];
 
 describeEachDatabase('migrations', (test) => {
   test('apply, report, roll back and re-apply every migration', async ({ db }) => {

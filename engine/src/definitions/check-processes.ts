@@ -1,6 +1,6 @@
 /** Cross-checks of processes and forms: BPMN well-formed, forms exist for every form key, forms' linkage and field rules. */
-import type { Problems } from './problems.ts';
-import type { FormDefinition } from './model.ts';
+import type { Location, Problems } from './problems.ts';
+import type { FormDefinition, Manifest } from './model.ts';
 import { formKeyOf, outlineBpmn } from './bpmn-references.ts';
 import { formSuffix } from './file-kinds.ts';
 import { checkForm } from './check-forms.ts';
@@ -50,4 +50,11 @@ export function checkProcessesAndForms(processes: ProcessSource[], forms: FormSo
     }
   }
   for (const f of forms) checkForm(f, tasksOfForm.get(f.form.key) ?? new Set(), roles, problems);
+}
+
+/** Checks that the manifest's intake process (when it names one) is a process of the package. */
+export function checkIntakeProcess(manifest: Manifest, processes: ProcessSource[], problems: Problems, at: Location): void {
+  if (!manifest.intakeProcess) return;
+  const ids = processes.flatMap((p) => outlineBpmn(p.xml).processIds);
+  if (!ids.includes(manifest.intakeProcess)) problems.error('ref.intakeProcess', at, { process: manifest.intakeProcess });
 }

@@ -6,7 +6,7 @@ import { checkDepartments, checkRoles, checkUsers } from './check-people.ts';
 import { checkAccess } from './check-access.ts';
 import { checkCatalogue, checkResponsibilities } from './check-catalogue.ts';
 import { checkAssessment, checkCalendar } from './check-calendar.ts';
-import { checkProcessesAndForms } from './check-processes.ts';
+import { checkIntakeProcess, checkProcessesAndForms } from './check-processes.ts';
 import { checkRegisters } from './check-registers.ts';
 import type { FormSource, ProcessSource } from './check-processes.ts';
 import type { DataKindId } from './file-kinds.ts';
@@ -31,5 +31,6 @@ export function runCrossChecks(
   checkCalendar(ctx);
   checkAssessment(ctx);
   checkProcessesAndForms(processes, forms, problems, new Set(roles.keys()));
+  checkIntakeProcess(manifest, processes, problems, ctx.at('manifest', '/intakeProcess'));
   checkRegisters(ctx, forms);
 }

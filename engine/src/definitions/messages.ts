@@ -75,6 +75,7 @@ export const messages = {
   'bpmn.syntax': m('BPMN 文件格式错误：{detail}', 'BPMN syntax error: {detail}'),
   'bpmn.rule': m('{message}［{rule}］', '{message} [{rule}]'),
   'bpmn.noProcess': m('BPMN 文件中没有流程', 'The BPMN file has no process'),
+  'ref.intakeProcess': m('受理流程“{process}”在配置包的流程中不存在', 'The intake process "{process}" is not a process of the package'),
   'form.reaction': m('联动配置有误：{detail}', 'Invalid reaction: {detail}'),
   'form.unknownField': m('表单中没有字段“{field}”', 'The form has no field "{field}"'),
   'form.attachmentKind': m('附件字段“{field}”须在 x-component-props.kind 中指明 photo、video 或 document', 'Attachment field "{field}" must set x-component-props.kind to photo, video or document'),

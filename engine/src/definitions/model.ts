@@ -14,6 +14,8 @@ export interface Manifest {
   extends?: string;
   resolvedFrom?: string;
   description?: string;
+  /** Key of the process a reported case starts (default `case-handling`). */
+  intakeProcess?: string;
 }
 
 export interface OrgUnit {
@@ -62,7 +64,7 @@ export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'departme
 /** What access rules are about. */
 export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord' | 'RegisterRecord';
 /** What a user may do to a subject. */
-export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import';
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import' | 'merge';
 /** A user's relation to an object. */
 export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
 /** Kinds of personal data, each with its own masking. */

@@ -57,7 +57,7 @@ export function attachmentsRouter(db: Knex, store: BlobStore, config: Attachment
     defineRoute({
       method: 'post', path: '/', summary: 'Upload an attachment for a report or a task form (raw body, type sniffed from the content)',
       access: [{ action: 'report', subject: 'Case' }, { action: 'complete', subject: 'Task' }],
-      query: UploadQuery,
+      query: UploadQuery, rawBody: true,
       handler: async ({ query }, ctx, req, res) => {
         const user = signedIn(ctx);
         try {

@@ -10,6 +10,7 @@ import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { signedIn } from '../http/request-context.ts';
 import { notFound, page, Paging, revealAudited } from '../http/scoped.ts';
 import { isoOf } from '../db/values.ts';
+import { caseEvents } from '../timeline/timeline.store.ts';
 
 /** A case as the API shows it. */
 export interface CaseView extends Record<string, unknown> {
@@ -24,13 +25,19 @@ export interface CaseView extends Record<string, unknown> {
   reporterPhone: string | null;
   address: string | null;
   location: { lon: number; lat: number } | null;
+  /** Subclass code of the event catalogue. */
+  eventType: string | null;
+  /** Intake channel: grid, citizen, hotline, staff or api. */
+  channel: string | null;
+  /** The case a merged case was merged into. */
+  mergedInto: string | null;
   createdAt: string;
 }
 
 const CASE = { 'zh-CN': '事件', en: 'case' };
 const target: MaskTarget = { subject: 'Case', sql: caseSql, from: (db) => db('cases'), idColumn: 'cases.id', idField: 'id' };
 const columns = ['cases.id', 'cases.title', 'cases.status', 'cases.process_definition_key', 'cases.grid_code', 'cases.community_code', 'cases.street_code',
-  'cases.reporter_name', 'cases.reporter_phone', 'cases.address', 'cases.location_lon', 'cases.location_lat', 'cases.created_at'];
+  'cases.reporter_name', 'cases.reporter_phone', 'cases.address', 'cases.location_lon', 'cases.location_lat', 'cases.event_type', 'cases.channel', 'cases.merged_into', 'cases.created_at'];
 
 function view(r: Record<string, unknown>): CaseView {
   return {
@@ -38,6 +45,7 @@ function view(r: Record<string, unknown>): CaseView {
     gridCode: (r.grid_code as string | null) ?? null, communityCode: (r.community_code as string | null) ?? null, streetCode: (r.street_code as string | null) ?? null,
     reporterName: (r.reporter_name as string | null) ?? null, reporterPhone: (r.reporter_phone as string | null) ?? null, address: (r.address as string | null) ?? null,
     location: r.location_lon !== null && r.location_lon !== undefined ? { lon: Number(r.location_lon), lat: Number(r.location_lat) } : null,
+    eventType: (r.event_type as string | null) ?? null, channel: (r.channel as string | null) ?? null, mergedInto: (r.merged_into as string | null) ?? null,
     createdAt: isoOf(r.created_at) ?? '',
   };
 }
@@ -69,6 +77,16 @@ export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRou
         const row = await whereAllowed(db('cases').where('cases.id', params.id), user.ability, 'read', 'Case', caseSql, user.principal).first(columns) as Record<string, unknown> | undefined;
         if (!row) throw notFound(CASE);
         return (await revealAudited(db, ctx, user, target, [view(row)], clock))[0];
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/:id/timeline', summary: 'The timeline of a case: every step, actor, role, time, opinion and attachment (append only)', access: { action: 'read', subject: 'Case' },
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 36 }) }, { additionalProperties: false }),
+      handler: async ({ params }, ctx) => {
+        const user = signedIn(ctx);
+        const row = await whereAllowed(db('cases').where('cases.id', params.id), user.ability, 'read', 'Case', caseSql, user.principal).first('cases.id');
+        if (!row) throw notFound(CASE);
+        return { items: await caseEvents(db, params.id) };
       },
     }),
   ] as RouteSpec[];

@@ -15,6 +15,11 @@ const START_CLAIM_MS = 30_000;
 /** Timeout of a start request to the engine. */
 const START_TIMEOUT_MS = 20_000;
 
+/** Until when a runtime that commits a `starting` case at `now` holds the right to start its instance. */
+export function startClaimUntil(now: Date): Date {
+  return new Date(now.getTime() + START_CLAIM_MS);
+}
+
 /** A request to start a case. */
 export interface StartCase {
   processKey: string;
@@ -34,13 +39,20 @@ export class CasesService {
     await this.db('cases').insert({
       id: caseId, process_definition_key: request.processKey, status: 'starting', org_unit_code: request.orgUnitCode ?? null,
       start_variables: JSON.stringify(request.variables ?? {}), created_at: now, updated_at: now,
-      start_claimed_until: new Date(now.getTime() + START_CLAIM_MS),
+      start_claimed_until: startClaimUntil(now),
     });
+    const processInstanceId = await this.startAccepted(caseId, request.processKey, request.variables ?? {});
+    return { caseId, processInstanceId };
+  }
+
+  /**
+   * Starts the instance of a case its caller committed as `starting` with a claim (startClaimUntil);
+   * when the start fails the case stays accepted and the claim is released for the reconciler.
+   */
+  async startAccepted(caseId: string, processKey: string, variables: Record<string, unknown>): Promise<string> {
     try {
-      const processInstanceId = await this.startInstance(caseId, request.processKey, request.variables ?? {}, false);
-      return { caseId, processInstanceId };
+      return await this.startInstance(caseId, processKey, variables, false);
     } catch (e) {
-      // The case is accepted; release the claim so the reconciler starts it as soon as it can.
       await this.db('cases').where({ id: caseId }).update({ start_claimed_until: null, start_error: String((e as Error).message).slice(0, 1000) });
       throw e;
     }
@@ -54,7 +66,7 @@ export class CasesService {
     const now = this.clock();
     const claimed = await this.db('cases').where({ id: caseId }).whereNull('process_instance_id')
       .where((q) => q.whereNull('start_claimed_until').orWhere('start_claimed_until', '<', now))
-      .update({ start_claimed_until: new Date(now.getTime() + START_CLAIM_MS) });
+      .update({ start_claimed_until: startClaimUntil(now) });
     return claimed === 1;
   }
 

@@ -80,7 +80,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       console.log(en ? `\nGridFlow demo district: ${loaded}` : `\nGridFlow 示范区配置：${loaded}`);
       console.log(en ? `Database: ${redactUrl(ctx.config.databaseUrl)}` : `数据库：${redactUrl(ctx.config.databaseUrl)}`);
       if (engine) console.log(en ? `Process engine: ${engine}` : `流程引擎：${engine}`);
-      if (url) console.log(en ? `Open ${url} (workbench: ${url}/workbench)` : `访问地址：${url}（工作台：${url}/workbench）`);
+      if (url) console.log(en ? `Open ${url}\nWorkbench: ${url}/workbench` : `访问地址：${url}\n工作台：${url}/workbench`);
       console.log(en ? `Demo logins (password ${ctx.config.demoPassword}):` : `演示账号（密码均为 ${ctx.config.demoPassword}）：`);
       for (const l of logins) console.log(`  ${l.username.padEnd(12)} ${l.name}  ${l.role}`);
       if (url) console.log(en ? 'Press Ctrl+C to stop.' : '按 Ctrl+C 停止。');

@@ -1,20 +1,7 @@
-/** Typed contracts of the HTTP API, shared with the web apps (designer, workbench). */
-
-/** Error body of every refused or failed request. */
-export interface ApiError {
-  error: {
-    code: string;
-    message: string;
-    details?: { target?: string; where?: string; message: string }[];
-    requestId: string;
-  };
-}
-
-/** GET /api/health */
-export interface HealthResponse {
-  status: 'ok';
-  engine?: 'up' | 'down';
-}
+/**
+ * Typed contracts of the HTTP API, shared with the web apps (designer, workbench). Contracts written
+ * as TypeBox schemas are both the JSON Schema of the OpenAPI document (/api/docs) and the type.
+ */
 
 /** An org unit as listed by GET /api/org/units. */
 export interface OrgUnitSummary {
@@ -49,3 +36,8 @@ export interface DefinitionsResponse {
   versions: DefinitionVersionSummary[];
 }
 export * from './auth.ts';
+export * from './common.ts';
+export * from './health.ts';
+export * from './cases.ts';
+export * from './tasks.ts';
+export * from './intake.ts';

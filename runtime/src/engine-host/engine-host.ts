@@ -99,7 +99,7 @@ export class EngineHost {
   async reconcile(startingOlderThanMs: number): Promise<void> {
     try {
       const report = await this.reconciler.run(startingOlderThanMs);
-      const changed = report.casesStarted + report.tasksAdded + report.tasksUpdated + report.tasksClosed;
+      const changed = report.casesStarted + report.mergedEnded + report.tasksAdded + report.tasksUpdated + report.tasksClosed;
       if (changed > 0) this.logger.warn(report, 'reconciliation repaired drift between the engine and GridFlow');
       const settled = await settlePendingSubmissions(this.db);
       if (settled.accepted + settled.rejected > 0) this.logger.warn(settled, 'settled form submissions left pending by an interruption');

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { CasesService } from '../cases/cases.service.ts';
+import { endMergedInstance } from '../intake/merge.service.ts';
 import { engineFetch } from './engine-connection.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import type { OutboxConsumer } from './outbox-consumer.ts';
@@ -28,6 +29,8 @@ interface EngineTask {
 /** What a reconciliation changed. */
 export interface ReconcileReport {
   casesStarted: number;
+  /** Instances of merged cases ended (the engine was unreachable at the merge). */
+  mergedEnded: number;
   tasksAdded: number;
   tasksUpdated: number;
   tasksClosed: number;
@@ -54,7 +57,7 @@ export class Reconciler {
   /** `startingOlderThanMs` leaves alone cases whose start may still be in flight. */
   private async pass(startingOlderThanMs: number): Promise<ReconcileReport> {
     await this.consumer.drain();
-    const report: ReconcileReport = { casesStarted: 0, tasksAdded: 0, tasksUpdated: 0, tasksClosed: 0 };
+    const report: ReconcileReport = { casesStarted: 0, mergedEnded: 0, tasksAdded: 0, tasksUpdated: 0, tasksClosed: 0 };
     const cutoff = new Date(Date.now() - startingOlderThanMs);
     const starting = await this.db('cases').where({ status: 'starting' }).where('created_at', '<=', cutoff)
       .select('id', 'process_definition_key', 'start_variables') as { id: string; process_definition_key: string; start_variables: string | null }[];
@@ -63,8 +66,19 @@ export class Reconciler {
       await this.cases.startInstance(c.id, c.process_definition_key, JSON.parse(c.start_variables ?? '{}'));
       report.casesStarted += 1;
     }
+    await this.endMerged(report);
     await this.reconcileTasks(report);
     return report;
+  }
+
+  /** Ends the instances of merged cases that are still running (the merge could not reach the engine). */
+  private async endMerged(report: ReconcileReport): Promise<void> {
+    const merged = await this.db('cases').where({ status: 'merged' }).whereNull('ended_at').whereNotNull('process_instance_id')
+      .select('id', 'process_instance_id', 'merged_into', 'merge_reason') as { id: string; process_instance_id: string; merged_into: string | null; merge_reason: string | null }[];
+    for (const c of merged) {
+      await endMergedInstance(this.db, this.engine, { id: c.id, instanceId: c.process_instance_id, into: c.merged_into, reason: c.merge_reason }, new Date());
+      report.mergedEnded += 1;
+    }
   }
 
   private async engineOpenTasks(): Promise<Map<string, EngineTask>> {

@@ -4,6 +4,8 @@
  * changed by an event newer than the last one applied to it (last_event_id).
  */
 import type { Knex } from 'knex';
+import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import type { CaseEventKind } from '../timeline/timeline.store.ts';
 import type { OutboxEvent } from './outbox-event.ts';
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
@@ -52,7 +54,17 @@ async function applyTask(trx: Knex.Transaction, e: OutboxEvent): Promise<void> {
     ...list(p.candidateUsers).map((value) => ({ task_id: e.taskId, kind: 'user', value })),
   ];
   if (!terminal && candidates.length > 0) await trx('task_candidates').insert(candidates);
+  const kind = STEP_EVENTS[e.type];
+  if (row.case_id && kind && (kind !== 'step.claimed' || row.assignee)) {
+    await appendCaseEvent(trx, {
+      caseId: String(row.case_id), kind, at: new Date(e.occurredAt), sourceKey: `outbox:${e.id}`,
+      step: { key: String(e.taskDefinitionKey ?? ''), name: row.name, taskId: e.taskId }, ...(kind === 'step.claimed' ? { details: { assignee: row.assignee } } : {}),
+    });
+  }
 }
+
+/** Timeline events of task transitions (completion is written with its actor and opinion by GridFlow itself). */
+const STEP_EVENTS: Partial<Record<OutboxEvent['type'], CaseEventKind>> = { 'task.created': 'step.arrived', 'task.assigned': 'step.claimed', 'task.deleted': 'step.cancelled' };
 
 async function applyIncident(trx: Knex.Transaction, e: OutboxEvent): Promise<void> {
   const id = str(e.payload.incidentId);
@@ -81,8 +93,14 @@ async function applyInstance(trx: Knex.Transaction, e: OutboxEvent, now: Date): 
     await trx('cases').where({ id: e.businessKey }).whereNull('process_instance_id')
       .update({ process_instance_id: e.processInstanceId, status: 'running', updated_at: now });
   } else {
-    await trx('cases').where({ id: e.businessKey, process_instance_id: e.processInstanceId }).whereNot({ status: 'ended' })
+    // A merged case keeps its status (its instance was ended because of the merge).
+    await trx('cases').where({ id: e.businessKey, process_instance_id: e.processInstanceId }).whereNotIn('status', ['ended', 'merged'])
       .update({ status: 'ended', ended_at: new Date(e.occurredAt), updated_at: now });
+    await trx('cases').where({ id: e.businessKey, process_instance_id: e.processInstanceId, status: 'merged' }).whereNull('ended_at')
+      .update({ ended_at: new Date(e.occurredAt), updated_at: now });
+    if (await trx('cases').where({ id: e.businessKey }).first('id')) {
+      await appendCaseEvent(trx, { caseId: e.businessKey, kind: 'case.ended', at: new Date(e.occurredAt), sourceKey: `outbox:${e.id}` });
+    }
   }
 }
 

@@ -13,18 +13,10 @@ import { caseSql } from '../access/subject-maps.ts';
 import { actorOf } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
 import { clientOf } from '../http/scoped.ts';
+import type { TaskFormView } from '../contracts/index.ts';
 
-/** GET /api/tasks/:id/form */
-export interface TaskFormView {
-  form: { key: string; version: number; name: string; schema: Record<string, unknown> };
-  /** Each field's access now: the rules of the step and role narrowed by the reactions ('hidden' only for fields a reaction hides). */
-  access: Record<string, FieldAccess>;
-  /** Each field's access by the rules alone: with the reactions in the schema, the renderer recomputes `access` as values change. */
-  rules: Record<string, Exclude<FieldAccess, 'hidden'>>;
-  /** The schema's required fields (required wherever editable). */
-  required: string[];
-  values: Record<string, unknown>;
-}
+/** GET /api/tasks/:id/form: its contract (contracts/tasks.ts) is the type. */
+export type { TaskFormView };
 
 /** The kinds of personal data the user may see in clear on a case. */
 async function clearKinds(db: Knex, user: SignedInUser, caseId: string): Promise<Set<SensitiveKind>> {

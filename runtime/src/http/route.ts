@@ -22,7 +22,7 @@ export type RouteAccess = 'public' | 'signedIn' | AccessRule | AccessRule[];
 type Input<P extends TSchema, Q extends TSchema, B extends TSchema> = { params: Static<P>; query: Static<Q>; body: Static<B> };
 
 /** A declared route. */
-export interface RouteSpec<P extends TObject = TObject, Q extends TObject = TObject, B extends TSchema = TSchema> {
+export interface RouteSpec<P extends TObject = TObject, Q extends TObject = TObject, B extends TSchema = TSchema, R extends TSchema = TSchema> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path under the router's mount point, e.g. `/:id`. */
   path: string;
@@ -33,20 +33,29 @@ export interface RouteSpec<P extends TObject = TObject, Q extends TObject = TObj
   params?: P;
   query?: Q;
   body?: B;
+  /** The handler reads the raw request body itself (`application/octet-stream`, e.g. file uploads). */
+  rawBody?: boolean;
+  /** Schema of the JSON body answered with status 200 (documented in the OpenAPI document); the handler must return it. */
+  response?: R;
   /** Returns the JSON body (status 200) or sends the response itself and returns undefined. */
-  handler(input: Input<P, Q, B>, ctx: RequestContext & { user: SignedInUser | undefined }, req: Request, res: Response): Promise<unknown>;
+  handler(input: Input<P, Q, B>, ctx: RequestContext & { user: SignedInUser | undefined }, req: Request, res: Response): Promise<Static<R> | undefined>;
 }
 
-/** A route as registered on the app (with its full path). */
+/** A route as registered on the app (with its full path and its schemas, for docs and tests). */
 export interface RegisteredRoute {
   method: RouteSpec['method'];
   path: string;
   summary: string;
   access: RouteAccess;
+  params?: TObject;
+  query?: TObject;
+  body?: TSchema;
+  rawBody?: boolean;
+  response?: TSchema;
 }
 
 /** Declares a route with typed input. */
-export function defineRoute<P extends TObject, Q extends TObject, B extends TSchema>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+export function defineRoute<P extends TObject, Q extends TObject, B extends TSchema, R extends TSchema = TSchema>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
   return spec;
 }
 
@@ -65,6 +74,7 @@ function checkAccess(spec: RouteSpec, ctx: RequestContext): void {
 /** Mounts routes on a router and records them (with `prefix`) in `registry`. */
 export function mountRoutes(router: Router, prefix: string, routes: RouteSpec<TObject, TObject, TSchema>[], registry: RegisteredRoute[]): Router {
   for (const spec of routes) {
+    if (spec.rawBody && spec.body) throw new Error(`${spec.method} ${prefix}${spec.path} reads a raw body: it cannot also declare a JSON body schema`);
     const params = spec.params ? validator(spec.params, 'params', true) : undefined;
     const query = spec.query ? validator(spec.query, 'query', true) : validator(undefined, 'query', true);
     const body = spec.body ? validator(spec.body, 'body', false) : undefined;
@@ -81,9 +91,28 @@ export function mountRoutes(router: Router, prefix: string, routes: RouteSpec<TO
         if (result !== undefined && !res.headersSent) res.json(result);
       })().catch(next);
     });
-    registry.push({ method: spec.method, path: `${prefix}${spec.path === '/' ? '' : spec.path}`, summary: spec.summary, access: spec.access });
+    registry.push(registered(spec, prefix));
   }
   return router;
+}
+
+/** The registry entry of a route mounted under `prefix`. */
+function registered(spec: RouteSpec, prefix: string): RegisteredRoute {
+  const { method, summary, access, params, query, body, rawBody, response } = spec;
+  return {
+    method, path: `${prefix}${spec.path === '/' ? '' : spec.path}`, summary, access,
+    ...(params ? { params } : {}), ...(query ? { query } : {}), ...(body ? { body } : {}), ...(rawBody ? { rawBody } : {}), ...(response ? { response } : {}),
+  };
+}
+
+/** Declares the responses of routes whose router does not declare them itself (keyed `method path`); refuses unknown routes and double declarations. */
+export function declareResponses(registry: RegisteredRoute[], responses: Record<string, TSchema>): void {
+  for (const [key, response] of Object.entries(responses)) {
+    const route = registry.find((r) => `${r.method} ${r.path}` === key);
+    if (!route) throw new Error(`No registered route ${key} to declare a response for`);
+    if (route.response) throw new Error(`The route ${key} declares its response itself: remove it from declareResponses`);
+    route.response = response;
+  }
 }
 
 function refuseBody(req: Request): Record<string, never> {

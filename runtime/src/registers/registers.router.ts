@@ -113,7 +113,7 @@ export function registersRouter(db: Knex, clock: () => Date, registry: Registere
     }),
     defineRoute({
       method: 'post', path: '/:register/import', summary: 'Import a CSV or Excel file (raw body): every row validated, nothing imported while any row is bad', access: { action: 'import', subject: 'RegisterRecord' },
-      params: RegisterParams,
+      params: RegisterParams, rawBody: true,
       query: Type.Object({ name: Type.String({ pattern: '\\.(csv|xlsx)$', minLength: 5, maxLength: 200 }), dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       handler: async ({ params, query }, ctx, req, res) => {
         const user = signedIn(ctx);

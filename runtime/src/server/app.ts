@@ -7,7 +7,7 @@ import { rateLimit } from 'express-rate-limit';
 import { UserError } from '@gridflow/engine';
 import type { Logger } from 'pino';
 import type { SecurityConfig } from '../config.ts';
-import type { HealthResponse } from '../contracts/index.ts';
+import { CaseList, CaseView, OkResponse, TaskFormView, TaskList, TaskView } from '../contracts/index.ts';
 import { PolicyLoader } from '../access/policy.loader.ts';
 import { AuthService } from '../auth/auth.service.ts';
 import { Authenticator } from '../auth/authenticate.ts';
@@ -18,10 +18,13 @@ import { DefinitionsStore } from '../definitions/definitions.store.ts';
 import { definitionsRouter } from '../definitions/definitions.router.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import type { RequestContext } from '../http/request-context.ts';
+import { declareResponses } from '../http/route.ts';
 import type { RegisteredRoute } from '../http/route.ts';
+import { docsRouter } from '../http/docs.router.ts';
 import { orgRouter } from '../org/org.router.ts';
 import { usersRouter } from '../users/users.router.ts';
 import { casesRouter } from '../cases/cases.router.ts';
+import { intakeRouter } from '../intake/intake.router.ts';
 import { tasksRouter } from '../tasks/tasks.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { registersRouter } from '../registers/registers.router.ts';
@@ -30,6 +33,7 @@ import { attachmentsRouter } from '../attachments/attachments.router.ts';
 import type { BlobStore } from '../attachments/attachment.storage.ts';
 import type { AttachmentsConfig } from '../attachments/attachments.config.ts';
 import { errorHandler } from './error-handler.ts';
+import { healthRouter } from './health.router.ts';
 import { renderHomePage } from './home-page.ts';
 
 /** What the app needs to know of the engine side. */
@@ -90,23 +94,24 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   const auth = new AuthService(db, sessions, { password: security.passwordPolicy, lockout: security.lockout }, clock);
   app.use('/api', authenticator.middleware());
 
-  app.get('/api/health', async (_req, res) => {
-    await db.raw('select 1');
-    const body: HealthResponse = { status: 'ok' };
-    if (options.engine) body.engine = options.engine.status;
-    res.status(options.engine?.status === 'down' ? 503 : 200).json(body);
-  });
-  routes.push({ method: 'get', path: '/api/health', summary: 'Liveness of the server, its database and engine', access: 'public' });
+  app.use('/api/health', healthRouter(db, options.engine, routes));
   if (security.oidc) app.use('/api/auth/oidc', oidcRouter(db, security.oidc, auth, security, routes));
   app.use('/api/auth', authRouter(auth, authenticator, security, routes));
   app.use('/api/definitions', definitionsRouter(db, routes));
   app.use('/api/org', orgRouter(db, routes));
   app.use('/api/users', usersRouter(db, sessions, clock, routes));
   app.use('/api/cases', casesRouter(db, clock, routes));
+  app.use('/api', intakeRouter(db, options, clock, routes));
   app.use('/api/tasks', tasksRouter(db, options.engine, clock, routes));
   app.use('/api/audit', auditRouter(db, clock, routes));
   app.use('/api/registers', registersRouter(db, clock, routes));
   app.use('/api/attachments', attachmentsRouter(db, options.attachments.store, options.attachments.config, clock, routes, logger));
+  // Responses of routers that do not declare them on their routes yet (`response:` in defineRoute).
+  declareResponses(routes, {
+    'get /api/cases': CaseList, 'get /api/cases/:id': CaseView,
+    'get /api/tasks': TaskList, 'get /api/tasks/:id': TaskView, 'get /api/tasks/:id/form': TaskFormView, 'post /api/tasks/:id/complete': OkResponse,
+  });
+  app.use('/api/docs', docsRouter(routes));
   app.use(workbenchRouter());
   app.get('/', async (_req, res) => {
     const levels = Object.fromEntries((await db('org_units').where({ active: true }).groupBy('level').select('level').count({ n: '*' }) as { level: string; n: number }[])

@@ -25,13 +25,17 @@ type Probe =
   | { kind: 'public'; call: (c: Credentials) => [string, string, unknown?]; expect: number }
   | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean }
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
-  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete'; call: (c: FixtureCase) => [string, string, unknown?] }
+  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge'; call: (c: FixtureCase) => [string, string, unknown?] }
   | { kind: 'upload'; path: string }
+  | { kind: 'withdraw' }
+  | { kind: 'report'; path: string }
   | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] }
   | RegisterProbe;
 
 const probes: Record<string, Probe> = {
   'get /api/health': { kind: 'public', call: () => ['GET', '/api/health'], expect: 200 },
+  'get /api/docs': { kind: 'public', call: () => ['GET', '/api/docs'], expect: 200 },
+  'get /api/docs/openapi.json': { kind: 'public', call: () => ['GET', '/api/docs/openapi.json'], expect: 200 },
   'post /api/auth/login': { kind: 'public', call: () => ['POST', '/api/auth/login', { username: `nobody${++anonymousLogins}`, password: 'x' }], expect: 401 },
   'post /api/auth/logout': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout'] },
   'post /api/auth/logout-all': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout-all'] },
@@ -46,11 +50,27 @@ const probes: Record<string, Probe> = {
   'put /api/users/:username/status': { kind: 'userObject', action: 'administer', call: (u) => ['PUT', `/api/users/${u}/status`, { status: 'active' }] },
   'get /api/cases': { kind: 'list', subject: 'Case', action: 'read', path: '/api/cases?limit=200' },
   'get /api/cases/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}`] },
+  'get /api/cases/:id/timeline': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/timeline`] },
+  'post /api/cases': { kind: 'report', path: '/api/cases' },
+  'get /api/cases/:id/duplicates': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/duplicates`] },
+  // Merging a case into itself is refused after the permission checks (400), so nothing changes.
+  'post /api/cases/:id/merge': { kind: 'caseObject', subject: 'Case', action: 'merge', call: (c) => ['POST', `/api/cases/${c.id}/merge`, { into: c.id, reason: '矩阵' }] },
+  'get /api/public/track/:code': { kind: 'public', call: () => ['GET', '/api/public/track/ABCDEFGHJKMN'], expect: 404 },
   'get /api/tasks': { kind: 'list', subject: 'Task', action: 'read', path: '/api/tasks?limit=200' },
   'get /api/tasks/:id': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}`] },
   'get /api/tasks/:id/form': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['GET', `/api/tasks/${c.taskId}/form`] },
   'post /api/tasks/:id/claim': { kind: 'caseObject', subject: 'Task', action: 'claim', call: (c) => ['POST', `/api/tasks/${c.taskId}/claim`] },
   'post /api/tasks/:id/complete': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/complete`, {}] },
+  // Task operations: bodies that are refused after the permission checks (or need the engine), so nothing changes.
+  'post /api/tasks/:id/unclaim': { kind: 'caseObject', subject: 'Task', action: 'claim', call: (c) => ['POST', `/api/tasks/${c.taskId}/unclaim`, {}] },
+  'post /api/tasks/:id/transfer': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/transfer`, { to: 'nobody', reason: '矩阵' }] },
+  'post /api/tasks/:id/delegate': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/delegate`, { to: 'nobody', reason: '矩阵' }] },
+  'post /api/tasks/:id/resolve': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/resolve`, { reason: '矩阵' }] },
+  'post /api/tasks/:id/return': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/return`, { to: 'register', reason: '矩阵' }] },
+  'post /api/tasks/:id/cc': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/cc`, { users: ['nobody'], reason: '矩阵' }] },
+  'post /api/tasks/:id/urge': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['POST', `/api/tasks/${c.taskId}/urge`, { message: '矩阵' }] },
+  // Only the completer may withdraw a step; no fixture task was completed, so it answers 404 (403 without the permission).
+  'post /api/tasks/:id/withdraw': { kind: 'withdraw' },
   'post /api/attachments': { kind: 'upload', path: '/api/attachments?kind=photo&name=x.jpg' },
   'get /api/attachments/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/attachments/${c.attachmentId ?? 'none'}`] },
   'get /api/audit': { kind: 'list', subject: 'AuditRecord', action: 'read', path: '/api/audit?limit=5' },
@@ -122,7 +142,8 @@ async function runMatrix(db: Knex) {
       const probe = probes[key] as Probe;
       // Anonymous callers get nothing but public routes.
       if (probe.kind !== 'public') {
-        const anonymous = probe.kind === 'list' || probe.kind === 'upload' ? await call(server.url, probe.kind === 'list' ? 'GET' : 'POST', probe.path)
+        const anonymous = probe.kind === 'withdraw' ? await send(server.url, {}, ['POST', '/api/tasks/x/withdraw', { reason: '矩阵' }])
+          : probe.kind === 'list' || probe.kind === 'upload' || probe.kind === 'report' ? await call(server.url, probe.kind === 'list' ? 'GET' : 'POST', probe.path)
           : probe.kind === 'caseObject' ? await send(server.url, {}, probe.call(world.inScope.get('grid-worker') as FixtureCase))
             : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world))
               : probe.kind === 'recordObject' ? await send(server.url, {}, probe.call(world.recordOutOfScope))
@@ -151,6 +172,14 @@ async function runMatrix(db: Knex) {
           // Uploads are for reports and for task forms.
           if (oracleAny(a, 'report', 'Case') || oracleAny(a, 'complete', 'Task')) check(passed(r), `${cell} → ${r.status}, expected to pass authorization`);
           else check(r.status === 403, `${cell} → ${r.status}, expected 403`);
+        } else if (probe.kind === 'report') {
+          // An empty report: past authorization it is refused by the form (nothing is created).
+          const r = await call(server.url, 'POST', probe.path, { as, body: { values: {} }, headers: { 'idempotency-key': `matrix-${a.role}` } });
+          if (oracleAny(a, 'report', 'Case')) check(r.status === 400 && r.body?.error?.code === 'form.invalid', `${cell} → ${r.status}, expected 400 form.invalid`);
+          else check(r.status === 403, `${cell} → ${r.status}, expected 403`);
+        } else if (probe.kind === 'withdraw') {
+          const r = await send(server.url, as, ['POST', `/api/tasks/${(world.inScope.get(a.role) as FixtureCase).taskId}/withdraw`, { reason: '矩阵' }]);
+          check(r.status === (oracleAny(a, 'complete', 'Task') ? 404 : 403), `${cell} → ${r.status}`);
         } else if (probe.kind === 'list') {
           await checkList(server.url, world, a, as, probe, cell, check);
         } else if (probe.kind === 'registers' || probe.kind === 'recordList' || probe.kind === 'recordCreate' || probe.kind === 'recordImport' || probe.kind === 'recordObject') {
