@@ -12,19 +12,11 @@ import { FormProvider, createSchemaField } from '@formily/react';
 import { Checkbox, DatePicker, FormItem, FormLayout, Input, NumberPicker, Radio, Select, Switch } from '@formily/antd-v5';
 import { applyReactions, parseReactions } from '@gridflow/engine/forms';
 import type { FieldAccess } from '@gridflow/engine/forms';
+import type { TaskFormView } from '@gridflow/runtime/contracts';
 import { ApiError, api } from './api.ts';
 import { AttachmentUpload, CatalogueCascader, DepartmentSelect, GridSelect, MapPicker } from './components.tsx';
 import { rendererSchema } from './form-schema.ts';
 import { t } from './i18n.ts';
-
-/** GET /api/tasks/:id/form */
-export interface TaskFormView {
-  form: { key: string; version: number; name: string; schema: Record<string, unknown> };
-  access: Record<string, FieldAccess>;
-  rules: Record<string, FieldAccess>;
-  required: string[];
-  values: Record<string, unknown>;
-}
 
 const SchemaField = createSchemaField({
   components: { FormItem, Input, Select, Radio, Checkbox, Switch, NumberPicker, DatePicker, AttachmentUpload, MapPicker, GridSelect, CatalogueCascader, DepartmentSelect },
