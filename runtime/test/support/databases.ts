@@ -22,7 +22,7 @@ const mysqlServerUrl = process.env.GRIDFLOW_TEST_MYSQL_URL ?? 'mysql://gridflow:
 let mysqlAvailable: Promise<string | undefined> | undefined;
 
 /** Undefined when MariaDB answers, else why not. */
-function mysqlProblem(): Promise<string | undefined> {
+export function mysqlProblem(): Promise<string | undefined> {
   mysqlAvailable ??= (async () => {
     const admin = openDatabase(`${mysqlServerUrl}/mysql`);
     try {
