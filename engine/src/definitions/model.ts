@@ -64,7 +64,7 @@ export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'departme
 /** What access rules are about. */
 export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord' | 'RegisterRecord';
 /** What a user may do to a subject. */
-export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import' | 'merge';
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import' | 'merge' | 'suspend';
 /** A user's relation to an object. */
 export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
 /** Kinds of personal data, each with its own masking. */

@@ -11,6 +11,9 @@ import { signedIn } from '../http/request-context.ts';
 import { notFound, page, Paging, revealAudited } from '../http/scoped.ts';
 import { isoOf } from '../db/values.ts';
 import { caseEvents } from '../timeline/timeline.store.ts';
+import { setSuspended } from './case-suspension.ts';
+import { engineOf } from '../tasks/task-access.ts';
+import type { EngineStatus } from '../server/app.ts';
 
 /** A case as the API shows it. */
 export interface CaseView extends Record<string, unknown> {
@@ -51,7 +54,7 @@ function view(r: Record<string, unknown>): CaseView {
 }
 
 /** The cases router (mounted at /api/cases). */
-export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRoute[]): Router {
+export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRoute[], engine?: EngineStatus): Router {
   const routes = [
     defineRoute({
       method: 'get', path: '/', summary: 'Cases the signed-in user may see (by scope and relation)', access: { action: 'read', subject: 'Case' },
@@ -89,6 +92,12 @@ export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRou
         return { items: await caseEvents(db, params.id) };
       },
     }),
+    ...([['suspend', true, 'Suspend (挂起) a case that cannot be solved now: the engine holds its tasks, the clock pauses'], ['resume', false, 'Resume (恢复) a suspended case']] as const).map(([op, suspend, summary]) => defineRoute({
+      method: 'post', path: `/:id/${op}`, summary, access: { action: 'suspend', subject: 'Case' },
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 36 }) }, { additionalProperties: false }),
+      body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false }),
+      handler: async ({ params, body }, ctx) => setSuspended(db, () => engineOf(engine), ctx, signedIn(ctx), params.id, suspend, body.reason, clock),
+    })),
   ] as RouteSpec[];
   return mountRoutes(Router(), '/api/cases', routes, registry);
 }

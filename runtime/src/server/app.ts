@@ -100,7 +100,7 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   app.use('/api/definitions', definitionsRouter(db, routes));
   app.use('/api/org', orgRouter(db, routes));
   app.use('/api/users', usersRouter(db, sessions, clock, routes));
-  app.use('/api/cases', casesRouter(db, clock, routes));
+  app.use('/api/cases', casesRouter(db, clock, routes, options.engine));
   app.use('/api', intakeRouter(db, options, clock, routes));
   app.use('/api/tasks', tasksRouter(db, options.engine, clock, routes));
   app.use('/api/audit', auditRouter(db, clock, routes));

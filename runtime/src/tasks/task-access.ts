@@ -17,7 +17,7 @@ export const TASK = { 'zh-CN': '任务', en: 'task' };
 /** Path parameters of a task route. */
 export const TaskId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 /** Columns of a task view. */
-export const columns = ['tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
+export const columns = ['cases.status as case_status', 'tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
 /** Tasks with their cases (for scope conditions). */
 export const tasksWithCases = (db: Knex) => db('tasks').leftJoin('cases', 'cases.id', 'tasks.case_id');
 

@@ -12,6 +12,7 @@ import type { EngineStatus } from '../server/app.ts';
 import { TASK, TaskId, actionable, engineOf } from './task-access.ts';
 import { notFound } from '../http/scoped.ts';
 import { TaskOperations, refuse } from './task-operations.ts';
+import { suspendedCase } from '../cases/case-suspension.ts';
 
 const Reason = Type.String({ minLength: 2, maxLength: 500 });
 const Username = Type.String({ minLength: 1, maxLength: 64 });
@@ -39,6 +40,7 @@ export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, 
   const open = async (user: SignedInUser, id: string, action: AccessAction) => {
     const task = await actionable(db, user, id, action);
     if (task.status !== 'open') throw refuse('notOpen', '任务已办结', 'The task is no longer open');
+    if (task.case_status === 'suspended') throw suspendedCase();
     return task;
   };
   return [

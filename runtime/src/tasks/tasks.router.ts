@@ -18,6 +18,7 @@ import { taskFormView } from '../forms/task-form.ts';
 import { acceptSubmission, rejectSubmission, stepOf, submitForm } from '../forms/form-submissions.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import { taskOperationRoutes } from './task-operations.router.ts';
+import { suspendedCase } from '../cases/case-suspension.ts';
 import { TASK, TaskId, actionable, columns, engineOf, tasksWithCases, view } from './task-access.ts';
 
 /** The tasks router (mounted at /api/tasks). */
@@ -25,6 +26,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
   const forms = new FormRegistry(db);
   const act = async (user: SignedInUser, ctx: Parameters<RouteSpec['handler']>[1], id: string, action: 'claim' | 'complete', call: (task: Record<string, unknown>) => Promise<unknown>) => {
     const task = await actionable(db, user, id, action);
+    if (task.case_status === 'suspended') throw suspendedCase();
     try {
       await call(task);
     } catch (e) {

@@ -25,7 +25,7 @@ type Probe =
   | { kind: 'public'; call: (c: Credentials) => [string, string, unknown?]; expect: number }
   | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean }
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
-  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge'; call: (c: FixtureCase) => [string, string, unknown?] }
+  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge' | 'suspend'; call: (c: FixtureCase) => [string, string, unknown?] }
   | { kind: 'upload'; path: string }
   | { kind: 'withdraw' }
   | { kind: 'report'; path: string }
@@ -54,6 +54,9 @@ const probes: Record<string, Probe> = {
   'post /api/cases': { kind: 'report', path: '/api/cases' },
   'get /api/cases/:id/duplicates': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/duplicates`] },
   // Merging a case into itself is refused after the permission checks (400), so nothing changes.
+  // Suspending needs the engine (absent here: 503 after the checks); resuming a running case is refused (409) after them.
+  'post /api/cases/:id/suspend': { kind: 'caseObject', subject: 'Case', action: 'suspend', call: (c) => ['POST', `/api/cases/${c.id}/suspend`, { reason: '矩阵' }] },
+  'post /api/cases/:id/resume': { kind: 'caseObject', subject: 'Case', action: 'suspend', call: (c) => ['POST', `/api/cases/${c.id}/resume`, { reason: '矩阵' }] },
   'post /api/cases/:id/merge': { kind: 'caseObject', subject: 'Case', action: 'merge', call: (c) => ['POST', `/api/cases/${c.id}/merge`, { into: c.id, reason: '矩阵' }] },
   'get /api/public/track/:code': { kind: 'public', call: () => ['GET', '/api/public/track/ABCDEFGHJKMN'], expect: 404 },
   'get /api/tasks': { kind: 'list', subject: 'Task', action: 'read', path: '/api/tasks?limit=200' },

@@ -134,6 +134,25 @@ describe('task operations on parallel and multi-instance shapes (real engine)', 
     assert.equal(late.body.error.code, 'task.withdraw.touched');
   });
 
+  it('挂起 holds the case in the engine and refuses its tasks with the reason; 恢复 lets them go on; both are clock events of the timeline', async () => {
+    const caseId = await newCase();
+    await database.db('cases').where({ id: caseId }).update({ grid_code: '370102002001001', community_code: '370102002001', street_code: '370102002', district_code: '370102' });
+    const [register] = await steps(caseId, ['register']);
+    assert.equal((await post('jddd01', `/api/cases/${caseId}/suspend`, { reason: '等待产权认定' })).status, 403, 'the dispatcher may read but not suspend');
+    const suspended = await post('jdld01', `/api/cases/${caseId}/suspend`, { reason: '等待产权认定' });
+    assert.deepEqual([suspended.status, suspended.body.status], [200, 'suspended'], suspended.text);
+    const instance = (await database.db('cases').where({ id: caseId }).first('process_instance_id')).process_instance_id as string;
+    const inEngine = await (await fetch(`${host.connection.url}/engine-rest/process-instance/${instance}`, { headers: { authorization: `Basic ${Buffer.from(`gridflow:${host.connection.secret}`).toString('base64')}` } })).json() as { suspended: boolean };
+    assert.equal(inEngine.suspended, true);
+    const refused = await complete('jddd01', String(register?.id));
+    assert.deepEqual([refused.status, refused.body.error.code], [409, 'case.suspended']);
+    assert.equal((await post('jdld01', `/api/cases/${caseId}/suspend`, { reason: '再次挂起' })).status, 409);
+    assert.equal((await post('jdld01', `/api/cases/${caseId}/resume`, { reason: '产权已认定' })).status, 200);
+    assert.equal((await complete('jddd01', String(register?.id))).status, 200);
+    const clock = await database.db('case_events').where({ case_id: caseId }).whereIn('kind', ['clock.paused', 'clock.resumed']).orderBy('id').select('kind', 'opinion', 'actor_username');
+    assert.deepEqual(clock, [{ kind: 'clock.paused', opinion: '等待产权认定', actor_username: 'jdld01' }, { kind: 'clock.resumed', opinion: '产权已认定', actor_username: 'jdld01' }]);
+  });
+
   it('two users completing the same task: one wins, the other gets 409', async () => {
     const caseId = await newCase();
     const [register] = await steps(caseId, ['register']);
