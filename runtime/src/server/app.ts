@@ -29,6 +29,7 @@ import { tasksRouter } from '../tasks/tasks.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { registersRouter } from '../registers/registers.router.ts';
 import { workbenchRouter } from './workbench.ts';
+import { notificationsRouter } from '../notifications/notifications.router.ts';
 import { attachmentsRouter } from '../attachments/attachments.router.ts';
 import type { BlobStore } from '../attachments/attachment.storage.ts';
 import type { AttachmentsConfig } from '../attachments/attachments.config.ts';
@@ -105,6 +106,7 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   app.use('/api/tasks', tasksRouter(db, options.engine, clock, routes));
   app.use('/api/audit', auditRouter(db, clock, routes));
   app.use('/api/registers', registersRouter(db, clock, routes));
+  app.use('/api/notifications', notificationsRouter(db, clock, routes));
   app.use('/api/attachments', attachmentsRouter(db, options.attachments.store, options.attachments.config, clock, routes, logger));
   // Responses of routers that do not declare them on their routes yet (`response:` in defineRoute).
   declareResponses(routes, {

@@ -13,6 +13,7 @@ import { TASK, TaskId, actionable, engineOf } from './task-access.ts';
 import { notFound } from '../http/scoped.ts';
 import { TaskOperations, refuse } from './task-operations.ts';
 import { suspendedCase } from '../cases/case-suspension.ts';
+import { peopleOnTask, userIds } from '../notifications/notifications.ts';
 
 const Reason = Type.String({ minLength: 2, maxLength: 500 });
 const Username = Type.String({ minLength: 1, maxLength: 64 });
@@ -58,7 +59,7 @@ export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, 
         throw new UserError('task.transferTarget', { 'zh-CN': `“${to}”不能办理此任务`, en: `"${to}" cannot do this task` }, { status: 422, details: [{ target: '/body/to', message: { 'zh-CN': '转办对象须为本任务的候选办理人', en: 'Transfer to a candidate of this task' } }] });
       }
       await onEngine(() => engineFetch(engineOf(engine), 'POST', `/engine-rest/task/${encodeURIComponent(id)}/assignee`, { userId: to }));
-      await ops.record(ctx, user, task, 'transfer', to, String(body.reason));
+      await ops.record(ctx, user, task, 'transfer', to, String(body.reason), { userIds: await userIds(db, [to]), message: `${user.principal.displayName}将任务“${String(task.name ?? '')}”转办给您：${String(body.reason)}` });
       return { ok: true };
     }),
     post('delegate', 'Delegate (委派) a claimed task; the delegate resolves it back', 'complete', Type.Object({ to: Username, reason: Reason }, { additionalProperties: false }), async (user, ctx, id, body) => {
@@ -71,7 +72,7 @@ export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, 
         throw new UserError('task.delegateTarget', { 'zh-CN': `不能委派给“${to}”`, en: `Cannot delegate to "${to}"` }, { status: 422, details: [{ target: '/body/to', message: { 'zh-CN': '委派对象须为本单位或本部门人员', en: 'Delegate to someone of your unit or department' } }] });
       }
       await onEngine(() => engineFetch(engineOf(engine), 'POST', `/engine-rest/task/${encodeURIComponent(id)}/delegate`, { userId: to }));
-      await ops.record(ctx, user, task, 'delegate', to, String(body.reason));
+      await ops.record(ctx, user, task, 'delegate', to, String(body.reason), { userIds: await userIds(db, [to]), message: `${user.principal.displayName}将任务“${String(task.name ?? '')}”委派给您：${String(body.reason)}` });
       return { ok: true };
     }),
     post('resolve', 'Resolve a delegated task back to its owner', 'complete', Type.Object({ reason: Reason }, { additionalProperties: false }), async (user, ctx, id, body) => {
@@ -114,13 +115,14 @@ export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, 
         const exists = await db('case_parties').where({ case_id: task.case_id, relation: 'cc', user_id: f.id }).first('case_id');
         if (!exists) await db('case_parties').insert({ case_id: task.case_id, relation: 'cc', user_id: f.id, created_at: clock() });
       }
-      await ops.record(ctx, user, task, 'cc', names.join(','), String(body.reason));
+      await ops.record(ctx, user, task, 'cc', names.join(','), String(body.reason), { userIds: found.map((f) => Number(f.id)), message: `${user.principal.displayName}抄送事件给您：${String(body.reason)}` });
       return { ok: true };
     }),
     post('urge', 'Urge (催办) the people working on a task', 'read', Type.Object({ message: Reason }, { additionalProperties: false }), async (user, ctx, id, body) => {
       const task = await open(user, id, 'read');
       if (task.assignee === user.principal.username) throw refuse('urgeSelf', '不能催办自己的任务', 'You cannot urge your own task', 422);
-      await ops.record(ctx, user, task, 'urge', (task.assignee as string | null) ?? null, String(body.message));
+      const people = await peopleOnTask(db, id, (task.assignee as string | null) ?? null);
+      await ops.record(ctx, user, task, 'urge', (task.assignee as string | null) ?? null, String(body.message), { userIds: people, message: `${user.principal.displayName}催办任务“${String(task.name ?? '')}”：${String(body.message)}` });
       return { ok: true };
     }),
   ] as RouteSpec[];

@@ -10,6 +10,7 @@ import { UserError, groupsOf, loadProcessShape, planReturn } from '@gridflow/eng
 import type { ActiveActivity, LocalizedText, ProcessShape, ReturnPlan } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { notify } from '../notifications/notifications.ts';
 import { engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import { actorOf } from '../http/request-context.ts';
@@ -45,7 +46,10 @@ export class TaskOperations {
   constructor(private readonly db: Knex, private readonly clock: () => Date) {}
 
   /** Records and audits an operation (in one transaction). */
-  async record(ctx: RequestContext, user: SignedInUser, task: Record<string, unknown>, operation: string, target: string | null, reason: string | null): Promise<void> {
+  async record(
+    ctx: RequestContext, user: SignedInUser, task: Record<string, unknown>, operation: string, target: string | null, reason: string | null,
+    notice?: { userIds: number[]; message: string },
+  ): Promise<void> {
     const id = randomUUID();
     await this.db.transaction(async (trx) => {
       if (task.case_id) {
@@ -54,6 +58,11 @@ export class TaskOperations {
           caseId: String(task.case_id), kind: `task.${operation}`, at: this.clock(), sourceKey: `op:${id}`, actor: { id: p.userId, username: p.username, name: p.displayName, roles: p.roles },
           step: { key: String(task.task_definition_key ?? ''), name: (task.name as string | null) ?? null, taskId: String(task.id) }, opinion: reason, ...(target ? { details: { target } } : {}),
         });
+      }
+      if (notice) {
+        await notify(trx, notice.userIds, {
+          kind: `task.${operation}`, caseId: (task.case_id as string | null) ?? null, taskId: String(task.id), message: notice.message, fromUserId: user.principal.userId,
+        }, this.clock());
       }
       await trx('task_operations').insert({
         id, case_id: task.case_id ?? null, task_id: String(task.id), task_definition_key: task.task_definition_key ?? null, operation,

@@ -23,7 +23,7 @@ let anonymousLogins = 0;
 /** What a route does, and how to call it on an object. */
 type Probe =
   | { kind: 'public'; call: (c: Credentials) => [string, string, unknown?]; expect: number }
-  | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean }
+  | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean; expect?: number }
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
   | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge' | 'suspend'; call: (c: FixtureCase) => [string, string, unknown?] }
   | { kind: 'upload'; path: string }
@@ -40,6 +40,10 @@ const probes: Record<string, Probe> = {
   'post /api/auth/logout': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout'] },
   'post /api/auth/logout-all': { kind: 'session', fresh: true, call: () => ['POST', '/api/auth/logout-all'] },
   'get /api/auth/me': { kind: 'session', call: () => ['GET', '/api/auth/me'] },
+  'get /api/notifications': { kind: 'session', call: () => ['GET', '/api/notifications'], expect: 200 },
+  // Nobody's notification 999999999: every user gets 404 (their own only).
+  'post /api/notifications/:id/read': { kind: 'session', call: () => ['POST', '/api/notifications/999999999/read', {}], expect: 404 },
+  'post /api/notifications/read-all': { kind: 'session', call: () => ['POST', '/api/notifications/read-all', {}], expect: 200 },
   'post /api/auth/password': { kind: 'session', call: () => ['POST', '/api/auth/password', { currentPassword: 'wrong', newPassword: 'Another#2026' }] },
   'get /api/definitions': { kind: 'list', subject: 'Definition', action: 'read', path: '/api/definitions' },
   'get /api/org/units': { kind: 'list', subject: 'OrgUnit', action: 'read', path: '/api/org/units' },
@@ -164,7 +168,7 @@ async function runMatrix(db: Knex) {
         } else if (probe.kind === 'session') {
           const creds = probe.fresh ? await signInBearer(server.url, a.username) : as;
           const r = await send(server.url, creds, probe.call(creds));
-          check(passed(r), `${cell} → ${r.status}, expected to pass authorization`);
+          check(probe.expect === undefined ? passed(r) : r.status === probe.expect, `${cell} → ${r.status}, expected ${probe.expect ?? 'to pass authorization'}`);
           // Signing out everywhere ends the actor's matrix session too.
           if (probe.fresh) {
             as = await signIn(server.url, a.username);

@@ -181,6 +181,14 @@ describe('task operations on parallel and multi-instance shapes (real engine)', 
     assert.equal((await post('jddd01', `/api/tasks/${id}/cc`, { users: ['jdld01'], reason: '请知悉' })).status, 200);
     assert.ok(await database.db('case_parties').where({ case_id: caseId, relation: 'cc' }).first());
     assert.equal((await post('jddd02', `/api/tasks/${id}/urge`, { message: '请尽快办理' })).status, 200);
+    const mine = await call(server.url, 'GET', '/api/notifications?unread=true', { as: as.jddd01 });
+    assert.ok(mine.body.items.some((n: { kind: string; message: string }) => n.kind === 'task.urge' && n.message.includes('请尽快办理')), 'the assignee is notified of the urge');
+    const leader = await call(server.url, 'GET', '/api/notifications', { as: as.jdld01 });
+    assert.deepEqual(leader.body.items.map((n: { kind: string }) => n.kind).sort(), ['task.cc', 'task.delegate'], 'the delegate and the copied user are notified');
+    const first = mine.body.items[0] as { id: number };
+    assert.equal((await post('jdld01', `/api/notifications/${first.id}/read`)).status, 404, 'only one\'s own notifications');
+    assert.equal((await post('jddd01', `/api/notifications/${first.id}/read`)).status, 200);
+    assert.equal((await call(server.url, 'GET', '/api/notifications?unread=true', { as: as.jddd01 })).body.unread, mine.body.unread - 1);
     const ops = (await database.db('task_operations').where({ task_id: id }).orderBy('created_at').pluck('operation')) as string[];
     assert.deepEqual(ops, ['transfer', 'unclaim', 'delegate', 'resolve', 'cc', 'urge']);
     assert.equal(await database.db('audit_log').where({ action: 'task.delegate', target_id: id }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);

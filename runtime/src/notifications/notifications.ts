@@ -1,0 +1,71 @@
+/**
+ * In-app notifications. Task operations notify the people concerned inside their own transaction:
+ * 催办 the assignee (or, unclaimed, the task's candidate users and the members of its candidate
+ * groups), 抄送 the users copied, 转办 and 委派 the new assignee. Users read only their own.
+ */
+import type { Knex } from 'knex';
+import { groupsOf } from '@gridflow/engine';
+import { isoOf } from '../db/values.ts';
+
+/** A notification to store. */
+export interface NewNotification {
+  kind: string;
+  caseId: string | null;
+  taskId: string | null;
+  message: string;
+  fromUserId: number;
+}
+
+/** A notification as its user sees it. */
+export interface NotificationView {
+  id: number;
+  kind: string;
+  caseId: string | null;
+  taskId: string | null;
+  message: string;
+  createdAt: string;
+  read: boolean;
+}
+
+/** Stores one notification for each user id. */
+export async function notify(trx: Knex | Knex.Transaction, userIds: number[], n: NewNotification, now: Date): Promise<void> {
+  const unique = [...new Set(userIds)].filter((id) => id !== n.fromUserId);
+  if (unique.length === 0) return;
+  await trx('notifications').insert(unique.map((user_id) => ({
+    user_id, kind: n.kind, case_id: n.caseId, task_id: n.taskId, message: n.message.slice(0, 2000), from_user_id: n.fromUserId, created_at: now,
+  })));
+}
+
+/** User ids by username. */
+export async function userIds(db: Knex | Knex.Transaction, usernames: string[]): Promise<number[]> {
+  if (usernames.length === 0) return [];
+  return (await db('users').whereIn('username', usernames).where({ status: 'active' }).pluck('id')).map(Number);
+}
+
+/** The people working on an open task: its assignee, else its candidate users and the active members of its candidate groups. */
+export async function peopleOnTask(db: Knex | Knex.Transaction, taskId: string, assignee: string | null): Promise<number[]> {
+  if (assignee) return userIds(db, [assignee]);
+  const candidates = await db('task_candidates').where({ task_id: taskId }).select('kind', 'value') as { kind: string; value: string }[];
+  const users = candidates.filter((c) => c.kind === 'user').map((c) => c.value);
+  const groups = new Set(candidates.filter((c) => c.kind === 'group').map((c) => c.value));
+  if (groups.size === 0) return userIds(db, users);
+  const members = await db('users').where({ status: 'active' }).select('id', 'username', 'org_unit_code', 'department_code') as { id: number; username: string; org_unit_code: string; department_code: string | null }[];
+  const roles = await db('user_roles').select('user_id', 'role_code') as { user_id: number; role_code: string }[];
+  const grids = await db('user_grids').select('user_id', 'grid_code') as { user_id: number; grid_code: string }[];
+  const ids = members.filter((m) => groupsOf({
+    roles: roles.filter((r) => r.user_id === m.id).map((r) => r.role_code), orgUnitCode: m.org_unit_code, grids: grids.filter((g) => g.user_id === m.id).map((g) => g.grid_code),
+    ...(m.department_code ? { departmentCode: m.department_code } : {}),
+  }).some((g) => groups.has(g))).map((m) => Number(m.id));
+  return [...ids, ...(await userIds(db, users))];
+}
+
+/** A user's notifications, newest first. */
+export async function notificationsOf(db: Knex, userId: number, unreadOnly: boolean, limit: number): Promise<NotificationView[]> {
+  const q = db('notifications').where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+  if (unreadOnly) q.whereNull('read_at');
+  const rows = await q.select() as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: Number(r.id), kind: String(r.kind), caseId: (r.case_id as string | null) ?? null, taskId: (r.task_id as string | null) ?? null,
+    message: String(r.message), createdAt: isoOf(r.created_at) ?? '', read: r.read_at !== null && r.read_at !== undefined,
+  }));
+}
