@@ -11,6 +11,7 @@ import { signedIn } from '../http/request-context.ts';
 import { notFound, page, Paging, revealAudited } from '../http/scoped.ts';
 import { isoOf } from '../db/values.ts';
 import { caseEvents } from '../timeline/timeline.store.ts';
+import { CaseList, CaseView as CaseViewSchema } from '../contracts/index.ts';
 import { setSuspended } from './case-suspension.ts';
 import { engineOf } from '../tasks/task-access.ts';
 import type { EngineStatus } from '../server/app.ts';
@@ -57,7 +58,7 @@ function view(r: Record<string, unknown>): CaseView {
 export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRoute[], engine?: EngineStatus): Router {
   const routes = [
     defineRoute({
-      method: 'get', path: '/', summary: 'Cases the signed-in user may see (by scope and relation)', access: { action: 'read', subject: 'Case' },
+      method: 'get', path: '/', summary: 'Cases the signed-in user may see (by scope and relation)', access: { action: 'read', subject: 'Case' }, response: CaseList,
       query: Type.Object({
         status: Type.Optional(Type.String({ maxLength: 16 })), grid: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{6,15}$' })),
         q: Type.Optional(Type.String({ maxLength: 50 })), ...Paging,
@@ -73,7 +74,7 @@ export function casesRouter(db: Knex, clock: () => Date, registry: RegisteredRou
       },
     }),
     defineRoute({
-      method: 'get', path: '/:id', summary: 'One case', access: { action: 'read', subject: 'Case' },
+      method: 'get', path: '/:id', summary: 'One case', access: { action: 'read', subject: 'Case' }, response: CaseViewSchema,
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 36 }) }, { additionalProperties: false }),
       handler: async ({ params }, ctx) => {
         const user = signedIn(ctx);

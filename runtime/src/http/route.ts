@@ -105,16 +105,6 @@ function registered(spec: RouteSpec, prefix: string): RegisteredRoute {
   };
 }
 
-/** Declares the responses of routes whose router does not declare them itself (keyed `method path`); refuses unknown routes and double declarations. */
-export function declareResponses(registry: RegisteredRoute[], responses: Record<string, TSchema>): void {
-  for (const [key, response] of Object.entries(responses)) {
-    const route = registry.find((r) => `${r.method} ${r.path}` === key);
-    if (!route) throw new Error(`No registered route ${key} to declare a response for`);
-    if (route.response) throw new Error(`The route ${key} declares its response itself: remove it from declareResponses`);
-    route.response = response;
-  }
-}
-
 function refuseBody(req: Request): Record<string, never> {
   const body = req.body as unknown;
   if (body && typeof body === 'object' && Object.keys(body).length > 0) {

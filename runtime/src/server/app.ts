@@ -7,7 +7,6 @@ import { rateLimit } from 'express-rate-limit';
 import { UserError } from '@gridflow/engine';
 import type { Logger } from 'pino';
 import type { SecurityConfig } from '../config.ts';
-import { CaseList, CaseView, OkResponse, TaskFormView, TaskList, TaskView } from '../contracts/index.ts';
 import { PolicyLoader } from '../access/policy.loader.ts';
 import { AuthService } from '../auth/auth.service.ts';
 import { Authenticator } from '../auth/authenticate.ts';
@@ -18,7 +17,6 @@ import { DefinitionsStore } from '../definitions/definitions.store.ts';
 import { definitionsRouter } from '../definitions/definitions.router.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import type { RequestContext } from '../http/request-context.ts';
-import { declareResponses } from '../http/route.ts';
 import type { RegisteredRoute } from '../http/route.ts';
 import { docsRouter } from '../http/docs.router.ts';
 import { orgRouter } from '../org/org.router.ts';
@@ -108,11 +106,6 @@ export function createApp(db: Knex, options: AppOptions): GridflowApp {
   app.use('/api/registers', registersRouter(db, clock, routes));
   app.use('/api/notifications', notificationsRouter(db, clock, routes));
   app.use('/api/attachments', attachmentsRouter(db, options.attachments.store, options.attachments.config, clock, routes, logger));
-  // Responses of routers that do not declare them on their routes yet (`response:` in defineRoute).
-  declareResponses(routes, {
-    'get /api/cases': CaseList, 'get /api/cases/:id': CaseView,
-    'get /api/tasks': TaskList, 'get /api/tasks/:id': TaskView, 'get /api/tasks/:id/form': TaskFormView, 'post /api/tasks/:id/complete': OkResponse,
-  });
   app.use('/api/docs', docsRouter(routes));
   app.use(workbenchRouter());
   app.get('/', async (_req, res) => {

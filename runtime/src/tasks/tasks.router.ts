@@ -17,6 +17,7 @@ import { FormRegistry } from '../forms/form-registry.ts';
 import { taskFormView } from '../forms/task-form.ts';
 import { acceptSubmission, rejectSubmission, stepOf, submitForm } from '../forms/form-submissions.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { OkResponse, TaskFormView, TaskList, TaskView } from '../contracts/index.ts';
 import { taskOperationRoutes } from './task-operations.router.ts';
 import { suspendedCase } from '../cases/case-suspension.ts';
 import { TASK, TaskId, actionable, columns, engineOf, tasksWithCases, view } from './task-access.ts';
@@ -38,7 +39,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
     await new AuditLog(db).record({
       occurredAt: clock().toISOString(), actor: actorOf(user), action: `task.${action}`, target: { type: 'task', id }, outcome: 'success', ...clientOf(ctx),
     });
-    return { ok: true };
+    return { ok: true as const };
   };
   /** Validates and stores the form (if the task has one), completes the task, then applies the submission. */
   const complete = async (user: SignedInUser, task: Record<string, unknown>, values: Record<string, unknown> | undefined) => {
@@ -71,7 +72,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
   };
   const routes = [
     defineRoute({
-      method: 'get', path: '/', summary: 'Task inbox: open tasks the user may see (assigned, candidate, or in scope)', access: { action: 'read', subject: 'Task' },
+      method: 'get', path: '/', summary: 'Task inbox: open tasks the user may see (assigned, candidate, or in scope)', access: { action: 'read', subject: 'Task' }, response: TaskList,
       query: Type.Object({ mine: Type.Optional(Type.Boolean()), status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('completed')])), ...Paging }, { additionalProperties: false }),
       handler: async ({ query }, ctx) => {
         const user = signedIn(ctx);
@@ -82,7 +83,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       },
     }),
     defineRoute({
-      method: 'get', path: '/:id', summary: 'One task', access: { action: 'read', subject: 'Task' }, params: TaskId,
+      method: 'get', path: '/:id', summary: 'One task', access: { action: 'read', subject: 'Task' }, params: TaskId, response: TaskView,
       handler: async ({ params }, ctx) => {
         const user = signedIn(ctx);
         const row = await whereAllowed(tasksWithCases(db).where('tasks.id', params.id), user.ability, 'read', 'Task', taskSql, user.principal).first(columns) as Record<string, unknown> | undefined;
@@ -91,7 +92,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       },
     }),
     defineRoute({
-      method: 'get', path: '/:id/form', summary: 'The form of a task: schema without hidden fields, field access at this step, masked values', access: { action: 'read', subject: 'Task' }, params: TaskId,
+      method: 'get', path: '/:id/form', summary: 'The form of a task: schema without hidden fields, field access at this step, masked values', access: { action: 'read', subject: 'Task' }, params: TaskId, response: TaskFormView,
       handler: async ({ params }, ctx) => {
         const user = signedIn(ctx);
         const row = await whereAllowed(tasksWithCases(db).where('tasks.id', params.id), user.ability, 'read', 'Task', taskSql, user.principal)
@@ -113,7 +114,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       },
     }),
     defineRoute({
-      method: 'post', path: '/:id/complete', summary: 'Complete a task', access: { action: 'complete', subject: 'Task' }, params: TaskId,
+      method: 'post', path: '/:id/complete', summary: 'Complete a task', access: { action: 'complete', subject: 'Task' }, params: TaskId, response: OkResponse,
       body: Type.Object({ values: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Unknown(), { maxProperties: 200 })) }, { additionalProperties: false }),
       handler: async ({ params, body }, ctx) => {
         const user = signedIn(ctx);
