@@ -3,6 +3,7 @@
  * The policy is cached and reloaded when a definitions version is published or activated.
  */
 import type { Knex } from 'knex';
+import { definitionsFingerprint } from '../definitions/definitions.store.ts';
 import { groupsOf } from '@gridflow/engine';
 import type { AccessPolicy, Permission, Principal, RoleScope, SensitiveField, SeparationOfDutiesRule, AccessSubject, SensitiveKind } from '@gridflow/engine';
 
@@ -22,8 +23,7 @@ export class PolicyLoader {
 
   /** The current policy. */
   async policy(): Promise<LoadedPolicy> {
-    const row = await this.db('definition_versions').max({ id: 'id' }).max({ at: 'activated_at' }).count({ n: '*' }).first() as { id: number | null; at: unknown; n: number } | undefined;
-    const fingerprint = `${row?.id ?? 0}:${row?.n ?? 0}:${String(row?.at ?? '')}`;
+    const fingerprint = await definitionsFingerprint(this.db);
     if (this.cached?.fingerprint !== fingerprint) this.cached = { fingerprint, policy: await this.load() };
     return this.cached.policy;
   }

@@ -15,7 +15,7 @@ import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import { actorOf } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
 import { clientOf, notFound } from '../http/scoped.ts';
-import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 
 const CASE = { 'zh-CN': '事件', en: 'case' };
 
@@ -43,10 +43,9 @@ export async function setSuspended(
   const status = suspend ? 'suspended' : 'running';
   await db.transaction(async (trx) => {
     await trx('cases').where({ id: caseId, status: from }).update({ status, updated_at: now });
-    const p = user.principal;
     await appendCaseEvent(trx, {
       caseId, kind: suspend ? 'clock.paused' : 'clock.resumed', at: now, sourceKey: `suspension:${randomUUID()}`, opinion: reason,
-      actor: { id: p.userId, username: p.username, name: p.displayName, roles: p.roles },
+      actor: timelineActor(user),
     });
     await new AuditLog(trx).append(trx, {
       occurredAt: now.toISOString(), actor: actorOf(user), action: suspend ? 'case.suspend' : 'case.resume', target: { type: 'case', id: caseId }, outcome: 'success', ...clientOf(ctx), details: { reason },

@@ -134,3 +134,9 @@ export class DefinitionsStore {
     return pkg;
   }
 }
+
+/** A cheap fingerprint of the definitions state (versions published and activated): caches of what the definitions say are keyed by it. */
+export async function definitionsFingerprint(db: Knex): Promise<string> {
+  const row = await db('definition_versions').max({ id: 'id' }).max({ at: 'activated_at' }).count({ n: '*' }).first() as { id: number | null; at: unknown; n: number } | undefined;
+  return `${row?.id ?? 0}:${row?.n ?? 0}:${String(row?.at ?? '')}`;
+}

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import type { Logger } from 'pino';
 import { UserError } from '@gridflow/engine';
 import type { IntakeConfig } from '../config.ts';
@@ -100,11 +100,10 @@ export class IntakeService {
         await storeDuplicates(trx, caseId, candidates, now);
         await linkSubmissionAttachments(trx, checked.attachments, caseId, userId, now);
         await this.audit(trx, user, ctx, caseId, { channel, checked, candidates, now });
-        const p = user.principal;
         await appendCaseEvent(trx, {
           caseId, kind: 'case.reported', at: now, sourceKey: `intake:${caseId}`, details: { channel, eventType: checked.subclass.code },
           // An anonymous report keeps its reporter out of the timeline too.
-          actor: checked.values.anonymous === true ? null : { id: p.userId, username: p.username, name: p.displayName, roles: p.roles },
+          actor: checked.values.anonymous === true ? null : timelineActor(user),
           attachments: checked.attachments,
         });
       });

@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { toVariables, UserError } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
-import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import type { MergeResponse } from '../contracts/intake.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
 import { caseSql } from '../access/subject-maps.ts';
@@ -93,8 +93,7 @@ export async function mergeCase(
     const common = { occurredAt: now.toISOString(), actor: actorOf(user), outcome: 'success' as const, ...clientOf(ctx) };
     await log.append(trx, { ...common, action: 'case.merge', target: { type: 'case', id }, details: { into: request.into, reason: request.reason } });
     await log.append(trx, { ...common, action: 'case.mergeReceive', target: { type: 'case', id: request.into }, details: { from: id, reason: request.reason, reportersAdded: added.length } });
-    const p = user.principal;
-    const actor = { id: p.userId, username: p.username, name: p.displayName, roles: p.roles };
+    const actor = timelineActor(user);
     await appendCaseEvent(trx, { caseId: id, kind: 'case.merged', at: now, actor, opinion: request.reason, details: { into: request.into }, sourceKey: `merge:${id}` });
     await appendCaseEvent(trx, { caseId: request.into, kind: 'case.merged', at: now, actor, opinion: request.reason, details: { from: id }, sourceKey: `merge:${id}:into` });
   });

@@ -4,7 +4,7 @@
  * groups), 抄送 the users copied, 转办 and 委派 the new assignee. Users read only their own.
  */
 import type { Knex } from 'knex';
-import { groupsOf } from '@gridflow/engine';
+import { taskCandidates } from '../access/candidate-groups.ts';
 import { isoOf } from '../db/values.ts';
 
 /** A notification to store. */
@@ -42,21 +42,9 @@ export async function userIds(db: Knex | Knex.Transaction, usernames: string[]):
   return (await db('users').whereIn('username', usernames).where({ status: 'active' }).pluck('id')).map(Number);
 }
 
-/** The people working on an open task: its assignee, else its candidate users and the active members of its candidate groups. */
+/** The people working on an open task: its assignee, else its candidates. */
 export async function peopleOnTask(db: Knex | Knex.Transaction, taskId: string, assignee: string | null): Promise<number[]> {
-  if (assignee) return userIds(db, [assignee]);
-  const candidates = await db('task_candidates').where({ task_id: taskId }).select('kind', 'value') as { kind: string; value: string }[];
-  const users = candidates.filter((c) => c.kind === 'user').map((c) => c.value);
-  const groups = new Set(candidates.filter((c) => c.kind === 'group').map((c) => c.value));
-  if (groups.size === 0) return userIds(db, users);
-  const members = await db('users').where({ status: 'active' }).select('id', 'username', 'org_unit_code', 'department_code') as { id: number; username: string; org_unit_code: string; department_code: string | null }[];
-  const roles = await db('user_roles').select('user_id', 'role_code') as { user_id: number; role_code: string }[];
-  const grids = await db('user_grids').select('user_id', 'grid_code') as { user_id: number; grid_code: string }[];
-  const ids = members.filter((m) => groupsOf({
-    roles: roles.filter((r) => r.user_id === m.id).map((r) => r.role_code), orgUnitCode: m.org_unit_code, grids: grids.filter((g) => g.user_id === m.id).map((g) => g.grid_code),
-    ...(m.department_code ? { departmentCode: m.department_code } : {}),
-  }).some((g) => groups.has(g))).map((m) => Number(m.id));
-  return [...ids, ...(await userIds(db, users))];
+  return assignee ? userIds(db, [assignee]) : taskCandidates(db, taskId);
 }
 
 /** A user's notifications, newest first. */

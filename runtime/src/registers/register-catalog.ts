@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { FormValidator } from '@gridflow/engine';
 import type { FormDefinition, RegisterSpec, SensitiveKind } from '@gridflow/engine';
-import { DefinitionsStore } from '../definitions/definitions.store.ts';
+import { DefinitionsStore, definitionsFingerprint } from '../definitions/definitions.store.ts';
 
 /** A register with its form. */
 export interface Register {
@@ -25,8 +25,7 @@ export class RegisterCatalog {
 
   /** All registers by code. */
   async all(): Promise<Map<string, Register>> {
-    const row = await this.db('definition_versions').max({ id: 'id' }).max({ at: 'activated_at' }).count({ n: '*' }).first() as { id: number | null; at: unknown; n: number } | undefined;
-    const fingerprint = `${row?.id ?? 0}:${row?.n ?? 0}:${String(row?.at ?? '')}`;
+    const fingerprint = await definitionsFingerprint(this.db);
     if (this.cached?.fingerprint !== fingerprint) this.cached = { fingerprint, registers: await this.load() };
     return this.cached.registers;
   }

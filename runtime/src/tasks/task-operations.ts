@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { UserError, groupsOf, loadProcessShape, planReturn } from '@gridflow/engine';
+import { UserError, loadProcessShape, planReturn } from '@gridflow/engine';
+import { taskCandidates } from '../access/candidate-groups.ts';
 import type { ActiveActivity, LocalizedText, ProcessShape, ReturnPlan } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
-import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import { notify } from '../notifications/notifications.ts';
 import { engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
@@ -53,9 +54,8 @@ export class TaskOperations {
     const id = randomUUID();
     await this.db.transaction(async (trx) => {
       if (task.case_id) {
-        const p = user.principal;
         await appendCaseEvent(trx, {
-          caseId: String(task.case_id), kind: `task.${operation}`, at: this.clock(), sourceKey: `op:${id}`, actor: { id: p.userId, username: p.username, name: p.displayName, roles: p.roles },
+          caseId: String(task.case_id), kind: `task.${operation}`, at: this.clock(), sourceKey: `op:${id}`, actor: timelineActor(user),
           step: { key: String(task.task_definition_key ?? ''), name: (task.name as string | null) ?? null, taskId: String(task.id) }, opinion: reason, ...(target ? { details: { target } } : {}),
         });
       }
@@ -77,13 +77,8 @@ export class TaskOperations {
 
   /** Whether a user could act on the task by its candidates (for transfer targets). */
   async isCandidate(taskId: string, username: string): Promise<boolean> {
-    const user = await this.db('users').where({ username, status: 'active' }).first('id', 'org_unit_code', 'department_code') as { id: number; org_unit_code: string; department_code: string | null } | undefined;
-    if (!user) return false;
-    const roles = (await this.db('user_roles').where({ user_id: user.id }).pluck('role_code')) as string[];
-    const grids = (await this.db('user_grids').where({ user_id: user.id }).pluck('grid_code')) as string[];
-    const groups = groupsOf({ roles, orgUnitCode: user.org_unit_code, grids, ...(user.department_code ? { departmentCode: user.department_code } : {}) });
-    const hit = await this.db('task_candidates').where({ task_id: taskId }).where((w) => w.where((u) => u.where({ kind: 'user', value: username })).orWhere((g) => g.where({ kind: 'group' }).whereIn('value', groups))).first('task_id');
-    return Boolean(hit);
+    const user = await this.db('users').where({ username, status: 'active' }).first('id') as { id: number } | undefined;
+    return user !== undefined && (await taskCandidates(this.db, taskId)).includes(Number(user.id));
   }
 
   /** Plans a return of an open task to an earlier step (throws the reason when the shape forbids it). */

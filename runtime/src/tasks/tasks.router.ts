@@ -16,7 +16,7 @@ import type { EngineStatus } from '../server/app.ts';
 import { FormRegistry } from '../forms/form-registry.ts';
 import { taskFormView } from '../forms/task-form.ts';
 import { acceptSubmission, rejectSubmission, stepOf, submitForm } from '../forms/form-submissions.ts';
-import { appendCaseEvent } from '../timeline/timeline.store.ts';
+import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import { OkResponse, TaskFormView, TaskList, TaskView } from '../contracts/index.ts';
 import { taskOperationRoutes } from './task-operations.router.ts';
 import { suspendedCase } from '../cases/case-suspension.ts';
@@ -63,10 +63,9 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
     if (pending) await acceptSubmission(db, pending.id, clock, completedAt);
     await db('tasks').where({ id: String(task.id) }).update({ completed_by: user.principal.username });
     if (!pending && task.case_id) {
-      const p = user.principal;
       await appendCaseEvent(db, {
         caseId: String(task.case_id), kind: 'step.completed', at: completedAt, sourceKey: `completed:${String(task.id)}`,
-        actor: { id: p.userId, username: p.username, name: p.displayName, roles: p.roles }, step: await stepOf(db, String(task.id)),
+        actor: timelineActor(user), step: await stepOf(db, String(task.id)),
       });
     }
   };

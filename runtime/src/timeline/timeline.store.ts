@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { dateOf, isoOf } from '../db/values.ts';
+import type { SignedInUser } from '../http/request-context.ts';
 
 /** Kinds of timeline events. */
 export type CaseEventKind =
@@ -24,6 +25,12 @@ export interface NewCaseEvent {
   details?: Record<string, unknown>;
   /** Unique key of what the event records (e.g. `outbox:42`, `submission:<id>`). */
   sourceKey: string;
+}
+
+/** The actor of an event: the signed-in user. */
+export function timelineActor(user: SignedInUser): NonNullable<NewCaseEvent['actor']> {
+  const p = user.principal;
+  return { id: p.userId, username: p.username, name: p.displayName, roles: p.roles };
 }
 
 /** A timeline event as the staff view shows it. */
