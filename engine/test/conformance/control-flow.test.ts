@@ -15,7 +15,7 @@ for (const flavour of flavours) {
       client = engineFor(flavour).client;
       await deployFixtures(client, 'conformance-control-flow', [
         'exclusive-gateway.bpmn', 'parallel-gateway.bpmn', 'inclusive-gateway.bpmn',
-        'multi-instance-parallel.bpmn', 'multi-instance-sequential.bpmn',
+        'multi-instance-parallel.bpmn', 'multi-instance-sequential.bpmn', 'multi-instance-json-list.bpmn',
         'call-parent.bpmn', 'call-child.bpmn',
       ]);
     });
@@ -95,6 +95,29 @@ for (const flavour of flavours) {
         await completeTask(client, started.id, 'grid-handle');
         assert.deepEqual(await visited(client, started.id), ['reported', 'notify', 'grid-handle', 'notify-join', 'closed']);
         await assertCompletedAt(client, started.id, 'closed');
+      });
+    });
+
+    describe('multi-instance over a JSON list (a String holding a JSON array)', () => {
+      it('given two departments as a JSON list, when the step starts, then each gets its own task; an empty list skips the step', async () => {
+        const started = await client.processInstances.startByKey('cf-mi-json', {
+          businessKey: businessKey('mi-json'), variables: { departments: '["D01","D14"]', reviewers: '[]' },
+        });
+        const tasks = await client.tasks.query({ processInstanceId: started.id, taskDefinitionKey: 'joint' });
+        assert.equal(tasks.length, 2);
+        for (const group of ['dept:D01', 'dept:D14']) {
+          assert.equal((await client.tasks.query({ processInstanceId: started.id, candidateGroup: group })).length, 1, `one task offered to ${group}`);
+        }
+        for (const t of tasks) await client.tasks.complete(String(t.id), {});
+        await assertCompletedAt(client, started.id, 'closed');
+        assert.deepEqual(await visits(client, started.id), { reported: 1, joint: 2, closed: 1 }, 'the empty review list skips the review');
+      });
+
+      it('given a collection variable that is a String but not a JSON array, when the step starts, then the engine refuses with the collection named', async () => {
+        await assert.rejects(
+          client.processInstances.startByKey('cf-mi-json', { businessKey: businessKey('mi-json-bad'), variables: { departments: 'D01,D14', reviewers: '[]' } }),
+          (e: Error) => /departments/.test(e.message) && /not JSON/.test(e.message),
+        );
       });
     });
 
