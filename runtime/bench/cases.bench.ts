@@ -29,7 +29,7 @@ const report = {
 };
 const steps: [string, string, Record<string, unknown>][] = [
   ['jddd01', 'accept', { acceptDecision: '立案', acceptOpinion: '符合立案条件' }],
-  ['jddd01', 'dispatch', { handlingLevel: 'department', primaryDepartment: 'D01' }],
+  ['jddd01', 'dispatch', { handlingLevel: 'department', primaryDepartment: 'D01', assistingDepartments: [] }],
   ['bmcz01', 'handleDepartment', { handleResult: '已处置', handleDescription: '已清理' }],
   ['wgy001', 'verify', { verifyPassed: true }],
   ['jddd01', 'close', { closeOpinion: '同意结案' }],

@@ -34,7 +34,8 @@ export interface WorkerHostOptions {
   /** REST API base, e.g. http://127.0.0.1:8089/engine-rest */
   engineRestUrl: string;
   secret: string;
-  registry: PluginRegistry;
+  /** Where the bound topics come from (a plugin registry, or several joined). */
+  registry: Pick<PluginRegistry, 'topics'>;
   workerId: string;
   store?: ResultStore;
   maxTasks?: number;

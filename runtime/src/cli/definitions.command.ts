@@ -4,6 +4,7 @@ import type { Locale } from '@gridflow/engine';
 import { DefinitionsService } from '../definitions/definitions.service.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { loadPlugins } from '../plugins/load-plugins.ts';
+import { boundTopicNames } from '../engine-host/core-topics.ts';
 import type { CliContext } from './context.ts';
 import { exitCodes, printProblems } from './output.ts';
 
@@ -13,7 +14,7 @@ const say = (locale: Locale, zh: string, en: string) => console.log(locale === '
 export function registerDefinitionsCommands(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   const locale = ctx.config.locale;
   const defs = program.command('definitions').description('validate, import, export and compare definitions packages');
-  const topics = async () => (await loadPlugins(ctx.config.plugins)).topicNames();
+  const topics = async () => boundTopicNames(await loadPlugins(ctx.config.plugins));
   const service = async () => {
     const db = await ctx.database();
     await migrateLatest(db);

@@ -16,9 +16,16 @@ import { workerOutcomeStore } from '../engine-sync/worker-outcome-store.ts';
 import { deployActiveDefinitions } from './deploy-definitions.ts';
 import { removeEngineEndpoint, writeEngineEndpoint } from '../backup/engine-endpoint.ts';
 import { settlePendingSubmissions } from '../forms/form-submissions.ts';
+import { withCoreTopics } from './core-topics.ts';
 
 /** Reconcile every 5 minutes as well as after start and after the engine comes back. */
 const RECONCILE_EVERY_MS = 5 * 60_000;
+
+/** Options of the engine host. */
+export interface EngineHostOptions {
+  /** The time GridFlow's own topic handlers go by (tests move it). */
+  clock?: () => Date;
+}
 
 /** The running engine side of GridFlow. */
 export class EngineHost {
@@ -33,6 +40,7 @@ export class EngineHost {
   private constructor(
     private readonly db: Knex, private readonly config: EngineConfig, private readonly registry: PluginRegistry,
     private readonly logger: Logger, readonly process: EngineProcess | undefined, connection: EngineConnection,
+    private readonly clock: () => Date,
   ) {
     this.connection = connection;
     this.consumer = new OutboxConsumer(db, connection);
@@ -41,7 +49,7 @@ export class EngineHost {
   }
 
   /** Starts (or connects to) the engine and everything that keeps GridFlow in step with it. */
-  static async start(db: Knex, config: EngineConfig, registry: PluginRegistry, logger: Logger): Promise<EngineHost> {
+  static async start(db: Knex, config: EngineConfig, registry: PluginRegistry, logger: Logger, options: EngineHostOptions = {}): Promise<EngineHost> {
     let engineProcess: EngineProcess | undefined;
     let connection: EngineConnection;
     if (config.url) {
@@ -59,7 +67,7 @@ export class EngineHost {
       writeEngineEndpoint(config.dataDir, { url: engineProcess.url, secret, flavour: config.flavour });
       connection = { url: engineProcess.url, secret };
     }
-    const host = new EngineHost(db, config, registry, logger, engineProcess, connection);
+    const host = new EngineHost(db, config, registry, logger, engineProcess, connection, options.clock ?? (() => new Date()));
     await host.begin();
     return host;
   }
@@ -82,11 +90,13 @@ export class EngineHost {
       void this.reconcile(0);
     });
     await this.reconcile(0);
-    const deployed = await deployActiveDefinitions(this.db, createEngineClient({ baseUrl: this.connection.url, secret: this.connection.secret }));
+    const engine = createEngineClient({ baseUrl: this.connection.url, secret: this.connection.secret });
+    const deployed = await deployActiveDefinitions(this.db, engine);
     for (const d of deployed) logger.info(d, d.created ? 'deployed processes' : 'processes already deployed');
     this.consumer.start();
     this.workers = new WorkerHost({
-      engineRestUrl: `${this.connection.url}/engine-rest`, secret: this.connection.secret, registry: this.registry,
+      engineRestUrl: `${this.connection.url}/engine-rest`, secret: this.connection.secret,
+      registry: withCoreTopics(this.registry, { db: this.db, engine, clock: this.clock, logger: this.logger }),
       workerId: this.config.workerId, store: workerOutcomeStore(this.db),
       events: { failed: (task, error, retriesLeft) => logger.warn({ topic: task.topic, taskId: task.id, retriesLeft, err: error.message }, 'topic handler failed') },
     });

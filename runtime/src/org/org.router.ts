@@ -3,6 +3,9 @@ import { Router } from 'express';
 import type { Knex } from 'knex';
 import { Type } from '@sinclair/typebox';
 import type { OrgUnitsResponse, OrgUnitSummary } from '../contracts/index.ts';
+import { DepartmentsResponseSchema } from '../contracts/org.ts';
+import type { DepartmentsResponse } from '../contracts/org.ts';
+import { activeDefinitions } from '../definitions/active-definitions.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
 import { orgUnitSql } from '../access/subject-maps.ts';
 import { defineRoute, mountRoutes } from '../http/route.ts';
@@ -21,6 +24,15 @@ export function orgRouter(db: Knex, registry: RegisteredRoute[]): Router {
       else q.whereNull('parent_code');
       whereAllowed(q, user.ability, 'read', 'OrgUnit', orgUnitSql, user.principal);
       return { units: await q as OrgUnitSummary[] };
+    },
+  }), defineRoute({
+    method: 'get', path: '/departments', summary: 'The departments of the definitions in use for the user\'s district (what dispatch and whistles may name)',
+    access: 'signedIn', response: DepartmentsResponseSchema,
+    handler: async (_input, ctx): Promise<DepartmentsResponse> => {
+      const user = signedIn(ctx);
+      const defs = (await activeDefinitions(db)).forDistrict(user.principal.district);
+      const departments = (defs?.departments() ?? []).map((d) => ({ code: d.code, name: d.name, shortName: d.shortName ?? null, kind: d.kind ?? 'functional' }));
+      return { departments };
     },
   })] as RouteSpec[];
   return mountRoutes(Router(), '/api/org', routes, registry);

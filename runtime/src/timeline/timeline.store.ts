@@ -9,9 +9,9 @@ import type { SignedInUser } from '../http/request-context.ts';
 
 /** Kinds of timeline events. */
 export type CaseEventKind =
-  | 'case.reported' | 'case.merged' | 'case.ended'
+  | 'case.reported' | 'case.merged' | 'case.ended' | 'case.escalated' | 'dispatch.suggested'
   | 'step.arrived' | 'step.claimed' | 'step.completed' | 'step.cancelled'
-  | `task.${string}` | `clock.${string}`;
+  | `task.${string}` | `clock.${string}` | `whistle.${string}` | `supervision.${string}` | `extension.${string}`;
 
 /** An event to append. */
 export interface NewCaseEvent {

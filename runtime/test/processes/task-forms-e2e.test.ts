@@ -88,11 +88,14 @@ describe('task forms of the standard case-handling process, end to end on the re
     assert.equal(done.status, 200, done.text);
   });
 
-  it('dispatch: a department is required when dispatching to departments', async () => {
+  it('dispatch: the form opens with the responsibility list\'s suggestion; a department is required when dispatching to departments', async () => {
     const task = await taskAt('jddd01', 'dispatch');
-    const missing = await complete('jddd01', task.id, { handlingLevel: 'department' });
-    assert.deepEqual(missing.body.error.details.map((d: { target: string }) => d.target), ['/body/values/primaryDepartment']);
-    assert.equal((await complete('jddd01', task.id, { handlingLevel: 'department', primaryDepartment: 'D01', dispatchOpinion: '请城管执法处置' })).status, 200);
+    const form = await call(server.url, 'GET', `/api/tasks/${task.id}/form`, { as: as.jddd01 });
+    assert.equal(form.status, 200, form.text);
+    assert.deepEqual([form.body.values.handlingLevel, form.body.values.primaryDepartment, form.body.values.assistingDepartments], ['department', 'D01', ['D14']]);
+    const missing = await complete('jddd01', task.id, { handlingLevel: 'department', primaryDepartment: null });
+    assert.deepEqual([...new Set(missing.body.error.details.map((d: { target: string }) => d.target))], ['/body/values/primaryDepartment']);
+    assert.equal((await complete('jddd01', task.id, { handlingLevel: 'department', primaryDepartment: 'D01', assistingDepartments: [], dispatchOpinion: '请城管执法处置' })).status, 200);
   });
 
   it('handle: only the dispatched department gets the task; its photos must be its own uploads and join the case', async () => {
@@ -144,6 +147,7 @@ describe('task forms of the standard case-handling process, end to end on the re
       ['verify', 'wgy001', null], ['close', 'jddd01', '核查通过，同意结案'], ['returnVisit', 'wgy001', null],
     ]);
     assert.deepEqual(timeline.filter((e) => e.kind === 'step.arrived').map((e) => e.step?.key), ['accept', 'dispatch', 'handleDepartment', 'verify', 'close', 'returnVisit']);
+    assert.ok(timeline.some((e) => e.kind === 'dispatch.suggested'), 'the suggestion is on the timeline');
     const handled = timeline.find((e) => e.kind === 'step.completed' && e.step?.key === 'handleDepartment');
     assert.equal(handled?.attachments.length, 1, 'the handling photo is on its step');
     assert.deepEqual(handled?.actor?.roles, ['department-handler']);

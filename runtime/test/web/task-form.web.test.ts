@@ -18,23 +18,33 @@ const CHROMIUM = process.env.GRIDFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const GRID = '370102002001001';
 const report = { eventType: '01001', title: '楼道堆放杂物', description: '3 号楼 2 单元楼道堆满纸箱，堵塞消防通道', address: '历下区解放路 12 号', reporterName: '王小明', reporterPhone: '13900001111', anonymous: false };
 
-/** A case at its accept step, as intake and the task projection leave it. */
-async function givenAcceptTask(db: TestDatabase['db']): Promise<string> {
+/** A case at a step of the street dispatcher, as intake, the dispatch suggestion and the task projection leave it. */
+async function givenStreetTask(db: TestDatabase['db'], step: { key: string; name: string; form: string; group?: string }, values: Record<string, unknown> = report): Promise<string> {
   const caseId = randomUUID();
   const taskId = `task-${randomUUID()}`;
   const now = new Date();
   await db('cases').insert({
     id: caseId, process_definition_key: 'case-handling', process_instance_id: `pi-${caseId}`, status: 'running', title: report.title,
     grid_code: GRID, community_code: GRID.slice(0, 12), street_code: GRID.slice(0, 9), district_code: GRID.slice(0, 6), reporter_name: report.reporterName,
-    reporter_phone: report.reporterPhone, address: report.address, form_key: 'event-report', form_version: 1, form_values: JSON.stringify(report), created_at: now, updated_at: now,
+    reporter_phone: report.reporterPhone, address: report.address, form_key: 'event-report', form_version: 1, form_values: JSON.stringify(values), created_at: now, updated_at: now,
   });
   await db('tasks').insert({
-    id: taskId, case_id: caseId, process_instance_id: `pi-${caseId}`, process_definition_key: 'case-handling', task_definition_key: 'accept', name: '受理立案',
-    status: 'open', created_at: now, last_event_id: 1, form_key: 'case-accept', form_version: 1,
+    id: taskId, case_id: caseId, process_instance_id: `pi-${caseId}`, process_definition_key: 'case-handling', task_definition_key: step.key, name: step.name,
+    status: 'open', created_at: now, last_event_id: 1, form_key: step.form, form_version: 1,
   });
-  await db('task_candidates').insert({ task_id: taskId, kind: 'group', value: `street-dispatcher@${GRID.slice(0, 9)}` });
+  await db('task_candidates').insert({ task_id: taskId, kind: 'group', value: step.group ?? `street-dispatcher@${GRID.slice(0, 9)}` });
   return taskId;
 }
+
+/** Signs in to the workbench and opens a task. */
+async function openTask(page: Page, base: string, username: string, taskId: string): Promise<void> {
+  await page.goto(`${base}/workbench`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+  await page.locator(`a[href="#/tasks/${taskId}"]`).click();
+}
+const givenAcceptTask = (db: TestDatabase['db']) => givenStreetTask(db, { key: 'accept', name: '受理立案', form: 'case-accept' });
 
 const item = (page: Page, label: string) => page.locator('.ant-formily-item').filter({ has: page.locator('.ant-formily-item-label', { hasText: label }) });
 
@@ -94,6 +104,77 @@ describe('the workbench renders task forms with the server\'s field rules and re
     assert.deepEqual(Object.keys(sent).filter((k) => !['acceptDecision', 'acceptOpinion', 'eventType', 'urgent'].includes(k)), [], 'nothing but the step\'s editable fields is sent');
     assert.equal(sent.acceptDecision, '立案');
     assert.match(await page.locator('[data-form-error]').innerText(), /流程引擎|engine/i, 'the server\'s answer is shown (no engine in this test)');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('given the dispatch step with the responsibility list\'s suggestion, departments are picked by name, several assisting ones at once, and the district option asks for a reason', async () => {
+    const dispatchTask = await givenStreetTask(database.db, { key: 'dispatch', name: '派遣', form: 'case-dispatch' },
+      { ...report, acceptDecision: '立案', handlingLevel: 'department', primaryDepartment: 'D01', assistingDepartments: ['D14'] });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const completions: unknown[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
+    await page.goto(`${server.url}/workbench`);
+    await page.locator('#username').fill('jddd01');
+    await page.locator('#password').fill(PASSWORD);
+    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+    await page.locator(`a[href="#/tasks/${dispatchTask}"]`).click();
+    await page.getByText('派遣', { exact: true }).first().waitFor();
+
+    await item(page, '主办部门').getByText('区综合行政执法局（D01）').waitFor();
+    const assisting = item(page, '协办部门');
+    await assisting.getByText(/（D14）/).waitFor();
+    await assisting.locator('.ant-select-selector').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '（D02）' }).click();
+    await page.keyboard.press('Escape');
+
+    await item(page, '处置层级').getByText('提请区级协调').click();
+    const reason = item(page, '提请区级协调理由');
+    await reason.waitFor();
+    assert.equal(await reason.locator('.ant-formily-item-asterisk').count(), 1, 'a reason is required to ask the district');
+    assert.equal(await item(page, '主办部门').count(), 0, 'no department when asking the district');
+    await item(page, '处置层级').getByText('职能部门').click();
+    await reason.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '提 交' }).or(page.getByRole('button', { name: '提交' })).click();
+    await page.locator('[data-form-error]').waitFor();
+    const refused = await page.locator('.ant-formily-item').filter({ has: page.locator('[class*="error-help"]') }).allInnerTexts();
+    assert.deepEqual(refused, [], 'the renderer accepts two different assisting departments (Formily\'s uniqueItems rule would refuse them)');
+    assert.equal(completions.length, 1);
+    const sent = (completions[0] as { values: Record<string, unknown> }).values;
+    assert.deepEqual([sent.handlingLevel, sent.primaryDepartment, sent.assistingDepartments], ['department', 'D01', ['D14', 'D02']]);
+    assert.deepEqual(Object.keys(sent).filter((k) => !['handlingLevel', 'primaryDepartment', 'assistingDepartments', 'districtEscalationReason', 'dispatchOpinion'].includes(k)), [],
+      'nothing but the step\'s editable fields is sent');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('given the street leader rating the departments of a whistle, rows are added and removed, each with its department and rating, and the list is sent as records', async () => {
+    const rateTask = await givenStreetTask(database.db, { key: 'rate', name: '评价报到部门', form: 'whistle-rate', group: `street-leader@${GRID.slice(0, 9)}` });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const completions: unknown[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
+    await openTask(page, server.url, 'jdld01', rateTask);
+    const add = page.getByRole('button', { name: /添加一行/ });
+    await add.waitFor();
+    for (const [i, [code, rating]] of [['D01', '优秀'], ['D05', '较差'], ['D02', '良好']].entries()) {
+      await add.click();
+      const row = page.locator('.ant-formily-array-items-item').nth(i);
+      // Departments are searched by name or code.
+      await row.locator('.ant-select-selection-search-input').fill(code);
+      await page.keyboard.press('Enter');
+      await row.getByText(rating, { exact: true }).click();
+    }
+    // The second row was a mistake: remove it.
+    await page.locator('.ant-formily-array-items-item').nth(1).locator('.ant-formily-array-base-remove').click();
+    await page.getByRole('button', { name: '提 交' }).or(page.getByRole('button', { name: '提交' })).click();
+    await page.locator('[data-form-error]').waitFor();
+    assert.equal(completions.length, 1);
+    const sent = (completions[0] as { values: Record<string, unknown> }).values;
+    assert.deepEqual(sent.ratings, [{ department: 'D01', rating: '优秀' }, { department: 'D02', rating: '良好' }]);
     assert.deepEqual(errors, []);
     await page.close();
   });

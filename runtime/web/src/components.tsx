@@ -1,10 +1,11 @@
 /** Form components GridFlow schemas name beyond Formily's antd set: attachments, map point, grid, catalogue and department pickers. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ChangeEvent } from 'react';
-import { Button, Input, InputNumber, List, Space } from 'antd';
+import { Button, Input, InputNumber, List, Select, Space } from 'antd';
 import { connect, mapProps, mapReadPretty } from '@formily/react';
 import { PreviewText } from '@formily/antd-v5';
 import { api } from './api.ts';
+import type { DepartmentSummary, DepartmentsResponse } from '@gridflow/runtime/contracts';
 import { t } from './i18n.ts';
 
 interface AttachmentProps {
@@ -58,7 +59,42 @@ export const MapPicker = connect(PointInput, mapReadPretty(({ value }: { value?:
 /** Code pickers: plain inputs with a read-pretty view until their data sources are wired. */
 export const GridSelect = connect(Input, mapReadPretty(PreviewText.Input));
 export const CatalogueCascader = connect(Input, mapReadPretty(PreviewText.Input));
-export const DepartmentSelect = connect(Input, mapReadPretty(PreviewText.Input));
+
+let departmentsOnce: Promise<DepartmentSummary[]> | undefined;
+/** The departments of the definitions in use, loaded once per page. */
+function useDepartments(): DepartmentSummary[] {
+  const [departments, setDepartments] = useState<DepartmentSummary[]>([]);
+  useEffect(() => {
+    departmentsOnce ??= api<DepartmentsResponse>('GET', '/api/org/departments').then((r) => r.departments).catch(() => []);
+    let live = true;
+    void departmentsOnce.then((d) => { if (live) setDepartments(d); });
+    return () => { live = false; };
+  }, []);
+  return departments;
+}
+
+interface DepartmentProps {
+  value?: string | string[] | null;
+  onChange?: (value: string | string[]) => void;
+  mode?: 'multiple';
+  disabled?: boolean;
+}
+
+/** One department (主办) or several (协办, mode multiple), by name; the value is the code(s). */
+function DepartmentPicker({ value, onChange, mode, disabled }: DepartmentProps) {
+  const options = useDepartments().map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }));
+  return <Select data-department-select allowClear showSearch optionFilterProp="label" style={{ minWidth: 240 }} mode={mode} disabled={disabled}
+    value={value ?? (mode ? [] : undefined)} options={options} onChange={(v: string | string[]) => onChange?.(v)} />;
+}
+
+/** The department(s) as names when read only. */
+function DepartmentNames({ value }: { value?: string | string[] | null }) {
+  const byCode = new Map(useDepartments().map((d) => [d.code, d.shortName ?? d.name]));
+  const codes = Array.isArray(value) ? value : value ? [value] : [];
+  return <span>{codes.length === 0 ? '—' : codes.map((c) => byCode.get(c) ?? c).join('、')}</span>;
+}
+
+export const DepartmentSelect = connect(DepartmentPicker, mapReadPretty(DepartmentNames));
 
 /** The attachment field: read-only where the step makes it so. */
 export const AttachmentUpload = connect(AttachmentList, mapProps((props, field) => ({ ...props, readOnly: 'pattern' in field && field.pattern !== 'editable' })));

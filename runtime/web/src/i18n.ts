@@ -21,6 +21,7 @@ const texts = {
   'form.done': ['已提交', 'Submitted'],
   'form.invalid': ['表单填写有误，请按提示修改', 'The form has errors; please correct them'],
   'upload.add': ['上传', 'Upload'],
+  'array.add': ['添加一行', 'Add a row'],
   'map.lon': ['经度', 'Longitude'],
   'map.lat': ['纬度', 'Latitude'],
 } as const;

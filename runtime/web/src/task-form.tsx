@@ -9,7 +9,7 @@ import { Alert, Button, Card, Space, Typography } from 'antd';
 import { createForm, onFormValuesChange } from '@formily/core';
 import type { Form } from '@formily/core';
 import { FormProvider, createSchemaField } from '@formily/react';
-import { Checkbox, DatePicker, FormItem, FormLayout, Input, NumberPicker, Radio, Select, Switch } from '@formily/antd-v5';
+import { ArrayItems, Checkbox, DatePicker, FormItem, FormLayout, Input, NumberPicker, Radio, Select, Space as FormSpace, Switch } from '@formily/antd-v5';
 import { applyReactions, parseReactions } from '@gridflow/engine/forms';
 import type { FieldAccess } from '@gridflow/engine/forms';
 import type { TaskFormView } from '@gridflow/runtime/contracts';
@@ -19,7 +19,7 @@ import { rendererSchema } from './form-schema.ts';
 import { t } from './i18n.ts';
 
 const SchemaField = createSchemaField({
-  components: { FormItem, Input, Select, Radio, Checkbox, Switch, NumberPicker, DatePicker, AttachmentUpload, MapPicker, GridSelect, CatalogueCascader, DepartmentSelect },
+  components: { FormItem, Input, Select, Radio, Checkbox, Switch, NumberPicker, DatePicker, ArrayItems, Space: FormSpace, AttachmentUpload, MapPicker, GridSelect, CatalogueCascader, DepartmentSelect },
 });
 
 /** Applies the access of every field to the form's field states. */
@@ -61,7 +61,7 @@ export function TaskForm({ taskId, onDone }: { taskId: string; onDone: () => voi
       initialValues: view.values,
       effects: () => onFormValuesChange((f) => applyAccess(f, accessOf(f.values as Record<string, unknown>))),
     });
-    return { form, accessOf, schema: rendererSchema(view.form.schema) };
+    return { form, accessOf, schema: rendererSchema(view.form.schema, { addRow: t('array.add') }) };
   }, [view]);
   useEffect(() => {
     if (state && view) applyAccess(state.form, view.access);
