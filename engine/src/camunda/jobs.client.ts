@@ -1,6 +1,7 @@
 /** Jobs (timers, async continuations): query, move a due date, execute now. */
 import type { EngineHttp } from './engine-http.ts';
 import type { JobDto, JobQueryDto } from './engine-rest.types.ts';
+import type { components } from './generated/engine-rest.ts';
 import type { Page } from './process-instances.client.ts';
 import { formatEngineDate } from './typed-values.ts';
 
@@ -16,6 +17,17 @@ export interface JobFilter {
   processDefinitionKey?: string;
 }
 
+/** A job definition: what a BPMN element's jobs are, e.g. `jobConfiguration` "DATE: ${handleDueAt}" of a timer. */
+export type JobDefinitionDto = components['schemas']['JobDefinitionDto'];
+
+/** Which job definitions to list. */
+export interface JobDefinitionFilter {
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  /** Only the definitions of these BPMN elements. */
+  activityIds?: string[];
+}
+
 /** Job operations. */
 export interface JobsClient {
   query(filter?: JobFilter, page?: Page): Promise<JobDto[]>;
@@ -23,6 +35,8 @@ export interface JobsClient {
   setDueDate(id: string, dueDate: Date, options?: { cascade?: boolean }): Promise<void>;
   /** Executes a job now, in the calling request (a fired timer, a continuation). */
   execute(id: string): Promise<void>;
+  /** Job definitions, e.g. to tell which timer a job belongs to by its expression. */
+  definitions(filter?: JobDefinitionFilter): Promise<JobDefinitionDto[]>;
 }
 
 export function jobsClient(http: EngineHttp): JobsClient {
@@ -41,6 +55,15 @@ export function jobsClient(http: EngineHttp): JobsClient {
     async execute(id) {
       await send(`execute job ${id}`, () => rest.POST('/job/{id}/execute', { params: { path: { id } } }));
     },
+
+    definitions: (filter = {}) => send('query job definitions', () => rest.POST('/job-definition', {
+      params: { query: {} },
+      body: {
+        ...(filter.processDefinitionId ? { processDefinitionId: filter.processDefinitionId } : {}),
+        ...(filter.processDefinitionKey ? { processDefinitionKey: filter.processDefinitionKey } : {}),
+        ...(filter.activityIds ? { activityIdIn: filter.activityIds } : {}),
+      },
+    })),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { UserError } from '@gridflow/engine';
+import { UserError, createEngineClient } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
 import { whereAllowed } from '../access/sql-conditions.ts';
 import { caseSql } from '../access/subject-maps.ts';
@@ -16,6 +16,7 @@ import { actorOf } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
 import { clientOf, notFound } from '../http/scoped.ts';
 import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
+import { rescheduleCaseTimers } from '../clock/reschedule.ts';
 
 const CASE = { 'zh-CN': '事件', en: 'case' };
 
@@ -38,8 +39,10 @@ export async function setSuspended(
       : new UserError('case.notSuspended', { 'zh-CN': '事件未挂起', en: 'The case is not suspended' }, { status: 409 });
   }
   const connection = typeof engine === 'function' ? engine() : engine;
-  await engineFetch(connection, 'PUT', `/engine-rest/process-instance/${encodeURIComponent(row.process_instance_id)}/suspended`, { suspended: suspend });
   const now = clock();
+  // The frozen time left gives a new deadline: move the timers before the instance runs again, so none fires at the stale date.
+  if (!suspend) await rescheduleCaseTimers(db, createEngineClient({ baseUrl: connection.url, secret: connection.secret }), caseId, { now, pending: [{ kind: 'clock.resumed', at: now, details: {} }] });
+  await engineFetch(connection, 'PUT', `/engine-rest/process-instance/${encodeURIComponent(row.process_instance_id)}/suspended`, { suspended: suspend });
   const status = suspend ? 'suspended' : 'running';
   await db.transaction(async (trx) => {
     await trx('cases').where({ id: caseId, status: from }).update({ status, updated_at: now });
