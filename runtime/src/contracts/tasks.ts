@@ -40,3 +40,13 @@ export const TaskFormView = Type.Object({
   values: Type.Record(Type.String(), Type.Unknown(), { description: 'The case\'s values, personal data masked' }),
 }, { additionalProperties: false });
 export type TaskFormView = Static<typeof TaskFormView>;
+
+/** POST /api/tasks/:id/participants (加签) and DELETE /api/tasks/:id/participants/:participant (减签): the step's participants after the change. */
+export const ParticipantsChanged = Type.Object({
+  ok: Type.Literal(true),
+  participant: Type.String({ description: 'The participant added or removed (a value of the step\'s element variable: a department code, a username, …)' }),
+  participants: Type.Array(Type.String(), { description: 'The step\'s list of participants now (its collection variable): open and completed' }),
+  open: Type.Array(Type.String(), { description: 'Participants whose task at the step is open' }),
+  completed: Type.Array(Type.String(), { description: 'Participants who completed their task at the step (their opinion stays)' }),
+}, { additionalProperties: false });
+export type ParticipantsChanged = Static<typeof ParticipantsChanged>;

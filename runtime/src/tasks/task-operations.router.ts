@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { Type } from '@sinclair/typebox';
 import { UserError } from '@gridflow/engine';
 import type { AccessAction } from '@gridflow/engine';
-import { engineFetch, EngineHttpError } from '../engine-sync/engine-connection.ts';
+import { engineFetch } from '../engine-sync/engine-connection.ts';
 import { defineRoute } from '../http/route.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { signedIn } from '../http/request-context.ts';
@@ -11,25 +11,14 @@ import type { RequestContext, SignedInUser } from '../http/request-context.ts';
 import type { EngineStatus } from '../server/app.ts';
 import { TASK, TaskId, actionable, engineOf } from './task-access.ts';
 import { notFound } from '../http/scoped.ts';
-import { TaskOperations, refuse } from './task-operations.ts';
+import { TaskOperations, onEngine, refuse } from './task-operations.ts';
+import { participantRoutes } from './task-participants.router.ts';
 import { suspendedCase } from '../cases/case-suspension.ts';
 import { peopleOnTask, userIds } from '../notifications/notifications.ts';
 
 const Reason = Type.String({ minLength: 2, maxLength: 500 });
 const Username = Type.String({ minLength: 1, maxLength: 64 });
 const StepId = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$' });
-
-/** Engine refusals of a task that changed meanwhile become 409. */
-async function onEngine<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    if (e instanceof EngineHttpError && [400, 404, 500].includes(e.status)) {
-      throw new UserError('tasks.conflict', { 'zh-CN': '任务已被他人处理或已不存在', en: 'The task was already handled by someone else or no longer exists' }, { status: 409 });
-    }
-    throw e;
-  }
-}
 
 /** The task operation routes. */
 export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, clock: () => Date): RouteSpec[] {
@@ -125,5 +114,6 @@ export function taskOperationRoutes(db: Knex, engine: EngineStatus | undefined, 
       await ops.record(ctx, user, task, 'urge', (task.assignee as string | null) ?? null, String(body.message), { userIds: people, message: `${user.principal.displayName}催办任务“${String(task.name ?? '')}”：${String(body.message)}` });
       return { ok: true };
     }),
+    ...participantRoutes(db, engine, ops, clock),
   ] as RouteSpec[];
 }

@@ -12,7 +12,7 @@ import type { ActiveActivity, LocalizedText, ProcessShape, ReturnPlan } from '@g
 import { AuditLog } from '../audit/audit.store.ts';
 import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import { notify } from '../notifications/notifications.ts';
-import { engineFetch } from '../engine-sync/engine-connection.ts';
+import { EngineHttpError, engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
 import { actorOf } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
@@ -46,22 +46,29 @@ export class TaskOperations {
 
   constructor(private readonly db: Knex, private readonly clock: () => Date) {}
 
-  /** Records and audits an operation (in one transaction). */
+  /**
+   * Records and audits an operation (in one transaction). `notice` notifies users (about `notice.taskId`,
+   * by default the task operated on); `extra.details` go to the timeline and the audit record, and
+   * `extra.apply` writes more in the same transaction.
+   */
   async record(
     ctx: RequestContext, user: SignedInUser, task: Record<string, unknown>, operation: string, target: string | null, reason: string | null,
-    notice?: { userIds: number[]; message: string },
+    notice?: { userIds: number[]; message: string; taskId?: string },
+    extra: { details?: Record<string, unknown>; apply?: (trx: Knex.Transaction) => Promise<void> } = {},
   ): Promise<void> {
     const id = randomUUID();
+    const details = { ...(target ? { target } : {}), ...extra.details };
     await this.db.transaction(async (trx) => {
+      if (extra.apply) await extra.apply(trx);
       if (task.case_id) {
         await appendCaseEvent(trx, {
           caseId: String(task.case_id), kind: `task.${operation}`, at: this.clock(), sourceKey: `op:${id}`, actor: timelineActor(user),
-          step: { key: String(task.task_definition_key ?? ''), name: (task.name as string | null) ?? null, taskId: String(task.id) }, opinion: reason, ...(target ? { details: { target } } : {}),
+          step: { key: String(task.task_definition_key ?? ''), name: (task.name as string | null) ?? null, taskId: String(task.id) }, opinion: reason, ...(Object.keys(details).length > 0 ? { details } : {}),
         });
       }
       if (notice) {
         await notify(trx, notice.userIds, {
-          kind: `task.${operation}`, caseId: (task.case_id as string | null) ?? null, taskId: String(task.id), message: notice.message, fromUserId: user.principal.userId,
+          kind: `task.${operation}`, caseId: (task.case_id as string | null) ?? null, taskId: notice.taskId ?? String(task.id), message: notice.message, fromUserId: user.principal.userId,
         }, this.clock());
       }
       await trx('task_operations').insert({
@@ -70,7 +77,7 @@ export class TaskOperations {
       });
       await new AuditLog(trx).append(trx, {
         occurredAt: this.clock().toISOString(), actor: actorOf(user), action: `task.${operation}`, target: { type: 'task', id: String(task.id) }, outcome: 'success',
-        ...clientOf(ctx), details: { caseId: task.case_id ?? null, ...(target ? { target } : {}), ...(reason ? { reason } : {}) },
+        ...clientOf(ctx), details: { caseId: task.case_id ?? null, ...details, ...(reason ? { reason } : {}) },
       });
     });
   }
@@ -116,13 +123,26 @@ export class TaskOperations {
     for (const t of tasks) await engineFetch(engine, 'POST', `/engine-rest/task/${encodeURIComponent(t.id)}/assignee`, { userId: username });
   }
 
-  private async shape(engine: EngineConnection, definitionId: string): Promise<ProcessShape> {
+  /** The shape of a deployed process definition (cached per definition id). */
+  async shape(engine: EngineConnection, definitionId: string): Promise<ProcessShape> {
     const hit = this.shapes.get(definitionId);
     if (hit) return hit;
     const { bpmn20Xml } = await engineFetch<{ bpmn20Xml: string }>(engine, 'GET', `/engine-rest/process-definition/${encodeURIComponent(definitionId)}/xml`);
     const shape = await loadProcessShape(bpmn20Xml, definitionId.split(':')[0]);
     this.shapes.set(definitionId, shape);
     return shape;
+  }
+}
+
+/** Engine refusals of a task that changed meanwhile become 409. */
+export async function onEngine<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof EngineHttpError && [400, 404, 500].includes(e.status)) {
+      throw new UserError('tasks.conflict', { 'zh-CN': '任务已被他人处理或已不存在', en: 'The task was already handled by someone else or no longer exists' }, { status: 409 });
+    }
+    throw e;
   }
 }
 
