@@ -4,7 +4,7 @@ import type { LocalizedText } from '../i18n/localized-text.ts';
 /** Identifier of a data file type. */
 export type DataKindId =
   | 'manifest' | 'orgUnits' | 'boundaries' | 'departments' | 'roles' | 'users'
-  | 'catalogue' | 'responsibilities' | 'calendar' | 'assessment' | 'access';
+  | 'catalogue' | 'responsibilities' | 'calendar' | 'assessment' | 'access' | 'whistles';
 
 /** A keyed collection inside a data file, merged entry by entry in overlays. */
 export interface CollectionSpec {
@@ -92,6 +92,10 @@ export const dataKinds: readonly DataKind[] = [
   {
     id: 'assessment', basename: 'assessment', extensions: yamlOrJson, schema: 'assessment.schema.json',
     collections: { indicators: { label: label('考核指标', 'indicator'), key: byField('code') } },
+  },
+  {
+    id: 'whistles', basename: 'whistles', extensions: yamlOrJson, schema: 'whistles.schema.json',
+    collections: { kinds: { label: label('吹哨类型', 'whistle kind'), key: byField('code') } },
   },
 ];
 

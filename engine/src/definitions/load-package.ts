@@ -18,6 +18,7 @@ import { classifyFiles } from './classify-files.ts';
 import { runCrossChecks } from './cross-checks.ts';
 import { lintProcesses } from './check-bpmn-lint.ts';
 import type { FormSource, ProcessSource } from './check-processes.ts';
+import { addWhistleProcess } from '../whistle/whistle-definitions.ts';
 
 /** A package as read from a folder, a zip or the database. */
 export interface SourcePackage {
@@ -126,6 +127,8 @@ async function tracePackage(source: SourcePackage, options: LoadOptions, problem
     else if (own) reportMarkersWithoutBase(own, kind, problems);
     else if (inherited) docs[kind.id] = inherited;
   }
+  // Generated from the resolved template before the base's processes join: an overlay's template wins.
+  addWhistleProcess(docs.whistles, processes, label, problems);
   if (base) {
     for (const [path, p] of base.processes) if (!processes.has(path)) processes.set(path, p);
     for (const [path, f] of base.forms) if (!forms.has(path)) forms.set(path, f);

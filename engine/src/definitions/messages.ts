@@ -82,6 +82,7 @@ export const messages = {
   'form.attachmentShape': m('附件字段“{field}”须为附件编号数组（type: array，items: {type: string, format: uuid}）并设置 maxItems', 'Attachment field "{field}" must be an array of attachment ids (items: string, format uuid) with maxItems'),
   'form.sensitiveKind': m('敏感字段类型“{kind}”无效（可选：idNumber、phone、name、address、gps、specialPopulation）', 'Invalid sensitive kind "{kind}" (use idNumber, phone, name, address, gps, specialPopulation)'),
   'form.unknownTask': m('没有使用此表单的用户任务“{task}”', 'No user task "{task}" uses this form'),
+  'whistle.processReplaced': m('processes/whistle.bpmn 由吹哨模板 whistles.yaml 生成，包中的同名文件已被替换', 'processes/whistle.bpmn is generated from the whistle template whistles.yaml; the file of that name in the package was replaced'),
   'form.keyMismatch': m('表单 key“{key}”与文件名不一致（应为 {expected}）', 'Form key "{key}" does not match the file name (expected {expected})'),
 } satisfies Record<string, LocalizedText>;
 

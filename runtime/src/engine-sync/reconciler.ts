@@ -10,6 +10,7 @@ import { engineFetch } from './engine-connection.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import type { OutboxConsumer } from './outbox-consumer.ts';
 import { parseFormKey } from './task-projection.ts';
+import { caseOfBusinessKey } from './instance-case.ts';
 
 interface EngineTask {
   id: string;
@@ -116,7 +117,7 @@ export class Reconciler {
   private async upsertFromEngine(t: EngineTask, insert: boolean): Promise<void> {
     const links = await engineFetch<{ type: string; userId: string | null; groupId: string | null }[]>(this.engine, 'GET', `/engine-rest/task/${encodeURIComponent(t.id)}/identity-links?type=candidate`);
     const instance = await engineFetch<{ businessKey: string | null }>(this.engine, 'GET', `/engine-rest/process-instance/${encodeURIComponent(t.processInstanceId)}`).catch(() => ({ businessKey: null }));
-    const caseRow = instance.businessKey ? await this.db('cases').where({ id: instance.businessKey }).first('id', 'org_unit_code') : undefined;
+    const caseRow = await caseOfBusinessKey(this.db, instance.businessKey);
     const form = parseFormKey(t.formKey);
     const row = {
       case_id: caseRow?.id ?? null, process_instance_id: t.processInstanceId, process_definition_key: t.processDefinitionId.split(':')[0] ?? null,

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import type { CaseEventKind } from '../timeline/timeline.store.ts';
 import type { OutboxEvent } from './outbox-event.ts';
+import { caseOfBusinessKey } from './instance-case.ts';
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 const date = (v: unknown) => (typeof v === 'string' && v ? new Date(v) : null);
@@ -19,6 +20,18 @@ export function parseFormKey(formKey: string | null): { key: string | null; vers
   return m ? { key: m[1] ?? null, version: m[2] ? Number(m[2]) : null } : { key: formKey, version: null };
 }
 
+/**
+ * A department offered a step of a case (candidate group `dept:<code>`) is one of its handlers from
+ * then on: it keeps seeing the case after the step is done (relation `handler`).
+ */
+async function recordHandlingDepartments(trx: Knex.Transaction, caseId: string, groups: string[], at: Date): Promise<void> {
+  const codes = [...new Set(groups.filter((g) => g.startsWith('dept:')).map((g) => g.slice('dept:'.length)).filter(Boolean))];
+  if (codes.length === 0) return;
+  const known = new Set(await trx('case_parties').where({ case_id: caseId, relation: 'handler' }).whereIn('department_code', codes).pluck('department_code') as string[]);
+  const added = codes.filter((c) => !known.has(c));
+  if (added.length > 0) await trx('case_parties').insert(added.map((code) => ({ case_id: caseId, relation: 'handler', department_code: code, created_at: at })));
+}
+
 async function applyTask(trx: Knex.Transaction, e: OutboxEvent): Promise<void> {
   if (!e.taskId) return;
   const existing = await trx('tasks').where({ id: e.taskId }).first('last_event_id', 'case_id');
@@ -26,7 +39,7 @@ async function applyTask(trx: Knex.Transaction, e: OutboxEvent): Promise<void> {
   const p = e.payload;
   const form = parseFormKey(str(p.formKey));
   const terminal = e.type === 'task.completed' || e.type === 'task.deleted';
-  const caseRow = e.businessKey ? await trx('cases').where({ id: e.businessKey }).first('id', 'org_unit_code') : undefined;
+  const caseRow = await caseOfBusinessKey(trx, e.businessKey);
   const row = {
     case_id: caseRow?.id ?? existing?.case_id ?? null,
     process_instance_id: e.processInstanceId ?? '',
@@ -54,6 +67,8 @@ async function applyTask(trx: Knex.Transaction, e: OutboxEvent): Promise<void> {
     ...list(p.candidateUsers).map((value) => ({ task_id: e.taskId, kind: 'user', value })),
   ];
   if (!terminal && candidates.length > 0) await trx('task_candidates').insert(candidates);
+  // Departments summoned by a whistle are its parties (relation whistle), not the case's handlers.
+  if (row.case_id && !terminal && caseRow?.own !== false) await recordHandlingDepartments(trx, String(row.case_id), list(p.candidateGroups), new Date(e.occurredAt));
   const kind = STEP_EVENTS[e.type];
   if (row.case_id && kind && (kind !== 'step.claimed' || row.assignee)) {
     await appendCaseEvent(trx, {

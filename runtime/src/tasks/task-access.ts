@@ -17,7 +17,14 @@ export const TASK = { 'zh-CN': '任务', en: 'task' };
 /** Path parameters of a task route. */
 export const TaskId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 /** Columns of a task view. */
-export const columns = ['cases.status as case_status', 'tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at'];
+export const columns = ['cases.status as case_status', 'tasks.id', 'tasks.case_id', 'tasks.name', 'tasks.task_definition_key', 'tasks.assignee', 'tasks.status', 'tasks.form_key', 'tasks.form_version', 'tasks.priority', 'tasks.due_at', 'tasks.created_at',
+  'tasks.process_instance_id', 'cases.process_instance_id as case_instance_id'];
+/**
+ * The case whose values a task's form reads and writes: the task's case when the task is of the
+ * case's own process. Tasks of another process about the case (a whistle's) keep their own values.
+ */
+export const formCaseOf = (task: Record<string, unknown>): string | null =>
+  (task.case_id && task.process_instance_id === task.case_instance_id ? String(task.case_id) : null);
 /** Tasks with their cases (for scope conditions). */
 export const tasksWithCases = (db: Knex) => db('tasks').leftJoin('cases', 'cases.id', 'tasks.case_id');
 

@@ -20,7 +20,7 @@ import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import { OkResponse, TaskFormView, TaskList, TaskView } from '../contracts/index.ts';
 import { taskOperationRoutes } from './task-operations.router.ts';
 import { suspendedCase } from '../cases/case-suspension.ts';
-import { TASK, TaskId, actionable, columns, engineOf, tasksWithCases, view } from './task-access.ts';
+import { TASK, TaskId, actionable, columns, engineOf, formCaseOf, tasksWithCases, view } from './task-access.ts';
 
 /** The tasks router (mounted at /api/tasks). */
 export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: () => Date, registry: RegisteredRoute[]): Router {
@@ -50,7 +50,7 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
       throw new UserError('form.none', { 'zh-CN': '此任务没有表单，不能提交表单数据', en: 'This task has no form to submit' });
     }
     const pending = validator
-      ? await submitForm(db, validator, { id: String(task.id), key: String(task.task_definition_key), caseId: (task.case_id as string | null) ?? null }, { userId: user.principal.userId, roles: user.principal.roles }, values ?? {}, clock)
+      ? await submitForm(db, validator, { id: String(task.id), key: String(task.task_definition_key), caseId: formCaseOf(task) }, { userId: user.principal.userId, roles: user.principal.roles }, values ?? {}, clock)
       : undefined;
     // The step ends when the engine is asked (its own events of what follows come after).
     const completedAt = clock();
@@ -101,8 +101,8 @@ export function tasksRouter(db: Knex, engine: EngineStatus | undefined, clock: (
         const version = (row.form_version as number | null) ?? (key === row.case_form_key ? row.case_form_version as number | null : null);
         const validator = key ? await forms.find(key, version) : undefined;
         if (!validator) throw notFound({ 'zh-CN': '任务表单', en: 'task form' });
-        const values = row.form_values ? JSON.parse(String(row.form_values)) as Record<string, unknown> : {};
-        return taskFormView(db, ctx, user, validator, { key: String(row.task_definition_key), caseId: (row.case_id as string | null) ?? null, values }, clock);
+        const values = row.form_values && formCaseOf(row) ? JSON.parse(String(row.form_values)) as Record<string, unknown> : {};
+        return taskFormView(db, ctx, user, validator, { key: String(row.task_definition_key), caseId: formCaseOf(row), values }, clock);
       },
     }),
     defineRoute({

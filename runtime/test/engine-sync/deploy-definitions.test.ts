@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/db/connection.ts';
 import { migrateLatest } from '../../src/db/migrate.ts';
 import { DefinitionsService } from '../../src/definitions/definitions.service.ts';
 import { deployActiveDefinitions } from '../../src/engine-host/deploy-definitions.ts';
+import { coreTopicNames } from '../../src/engine-host/core-topics.ts';
 import { copyPackages } from '../support/package-copies.ts';
 
 const form = (key: string, name: string) => JSON.stringify({ key, name, version: 1, type: 'object', properties: { opinion: { type: 'string', title: '意见' } } });
@@ -36,12 +37,12 @@ describe('deploying published definitions', () => {
     writeFileSync(join(copies.district, 'forms', 'event-register.form.json'), form('event-register', '立案'));
     writeFileSync(join(copies.district, 'forms', 'event-handle.form.json'), form('event-handle', '处置'));
     writeFileSync(join(copies.district, 'forms', 'event-verify.form.json'), form('event-verify', '核查'));
-    const service = new DefinitionsService(db, undefined, new Set(['gridflow.notify.webhook']));
+    const service = new DefinitionsService(db, undefined, new Set(['gridflow.notify.webhook', ...coreTopicNames]));
     await service.import(copies.district);
 
     const client = createEngineClient({ baseUrl: engine.process.url, secret: engine.secret });
     const first = await deployActiveDefinitions(db, client);
-    assert.deepEqual(first.map((d) => ({ ...d, processKeys: [...d.processKeys].sort() })), [{ ref: 'demo-district@2026.1.0', created: true, processKeys: ['case-handling', 'closed-loop-lite'] }],
+    assert.deepEqual(first.map((d) => ({ ...d, processKeys: [...d.processKeys].sort() })), [{ ref: 'demo-district@2026.1.0', created: true, processKeys: ['case-handling', 'closed-loop-lite', 'whistle'] }],
       'the district is deployed with the processes it inherits; its base is not deployed beside it');
     const again = await deployActiveDefinitions(db, client);
     assert.equal(again[0]?.created, false, 'unchanged processes are not deployed again');
