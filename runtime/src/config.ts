@@ -31,6 +31,20 @@ export interface Config {
   attachments: AttachmentsConfig;
   /** Case intake: when reports count as possible duplicates (GRIDFLOW_DUPLICATE_*). */
   intake: IntakeConfig;
+  /** Delivery of notifications through channel plugins (GRIDFLOW_NOTIFY_*; see docs/notifications.md). */
+  notifications: NotificationsConfig;
+}
+
+/** Delivery of notifications through channel plugins. */
+export interface NotificationsConfig {
+  /** GRIDFLOW_NOTIFY_CHANNELS: ids of the channels notifications go through, comma separated; `none` for in-app only. Default (unset): every registered channel */
+  channels?: string[];
+  /** GRIDFLOW_NOTIFY_MAX_ATTEMPTS: attempts of a delivery before it is marked failed. Default 8 */
+  maxAttempts: number;
+  /** GRIDFLOW_NOTIFY_RETRY_SECONDS: backoff before retry n is this × 2^(n−1) seconds, capped at one hour. Default 30 */
+  retrySeconds: number;
+  /** GRIDFLOW_PUBLIC_URL: GridFlow's address as users reach it (e.g. https://gridflow.example.gov.cn); links in notifications are absolute with it. Default unset (links are paths) */
+  publicUrl?: string;
 }
 
 /** Case intake settings. */
@@ -118,7 +132,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     security: securityConfig(env),
     attachments: loadAttachmentsConfig(env, dataDir),
     intake: intakeConfig(env),
+    notifications: notificationsConfig(env),
   };
+}
+
+/** Reads the notification delivery settings from an environment (process.env by default). */
+export function notificationsConfig(env: NodeJS.ProcessEnv = process.env): NotificationsConfig {
+  const maxAttempts = positive(env, 'GRIDFLOW_NOTIFY_MAX_ATTEMPTS', 8);
+  if (!Number.isInteger(maxAttempts)) throw new Error(`GRIDFLOW_NOTIFY_MAX_ATTEMPTS must be a whole number, got "${env.GRIDFLOW_NOTIFY_MAX_ATTEMPTS}"`);
+  const config: NotificationsConfig = { maxAttempts, retrySeconds: positive(env, 'GRIDFLOW_NOTIFY_RETRY_SECONDS', 30) };
+  const channels = env.GRIDFLOW_NOTIFY_CHANNELS?.trim();
+  if (channels) config.channels = channels === 'none' ? [] : channels.split(',').map((c) => c.trim()).filter(Boolean);
+  if (env.GRIDFLOW_PUBLIC_URL) {
+    if (!/^https?:\/\/[^/]+/.test(env.GRIDFLOW_PUBLIC_URL)) throw new Error(`GRIDFLOW_PUBLIC_URL must be an http(s) URL, got "${env.GRIDFLOW_PUBLIC_URL}"`);
+    config.publicUrl = env.GRIDFLOW_PUBLIC_URL.replace(/\/+$/, '');
+  }
+  return config;
 }
 
 /** Reads the intake settings from an environment (process.env by default). */

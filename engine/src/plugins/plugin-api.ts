@@ -1,7 +1,9 @@
 /**
- * The plugin API: plugins bind BPMN topics (camunda:topic of external tasks) to handlers and add
- * form field types. `definePlugin({ id, apiVersion, setup({ topics, formFields }) })`.
+ * The plugin API: plugins bind BPMN topics (camunda:topic of external tasks) to handlers, add
+ * form field types and notification channels.
+ * `definePlugin({ id, apiVersion, setup({ topics, formFields, notificationChannels }) })`.
  */
+import type { NotificationChannel } from './notification-channel.ts';
 
 /** Version of this API; a plugin declares the version it was written for. */
 export const PLUGIN_API_VERSION = 1;
@@ -65,6 +67,8 @@ export interface FormFieldType {
 export interface PluginSetupContext {
   topics: { register(topic: string, handler: TopicHandler, options?: TopicOptions): void };
   formFields: { register(component: string, field: Omit<FormFieldType, 'component'>): void };
+  /** Channels that deliver in-app notifications elsewhere (added in API 1 without breaking older plugins). */
+  notificationChannels: { register(channel: NotificationChannel): void };
 }
 
 /** A GridFlow plugin. */

@@ -1,14 +1,16 @@
-/** Registry of plugins, topics and form fields: loud on conflict, frozen after start-up. */
+/** Registry of plugins, topics, form fields and notification channels: loud on conflict, frozen after start-up. */
 import { PLUGIN_API_VERSION } from './plugin-api.ts';
 import type { FormFieldType, GridflowPlugin, TopicBinding, TopicHandler, TopicOptions } from './plugin-api.ts';
+import type { NotificationChannel, NotificationChannelBinding } from './notification-channel.ts';
 
 const idPattern = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/;
 
-/** Collects what plugins register. Registering a topic or field twice throws. */
+/** Collects what plugins register. Registering a topic, field or channel twice throws. */
 export class PluginRegistry {
   private readonly plugins = new Map<string, GridflowPlugin>();
   private readonly topicBindings = new Map<string, TopicBinding>();
   private readonly fieldTypes = new Map<string, FormFieldType & { pluginId: string }>();
+  private readonly channelBindings = new Map<string, NotificationChannelBinding>();
   private frozen = false;
 
   /** Registers a plugin and runs its setup. */
@@ -23,6 +25,7 @@ export class PluginRegistry {
     plugin.setup({
       topics: { register: (topic, handler, options) => this.registerTopic(plugin.id, topic, handler, options) },
       formFields: { register: (component, field) => this.registerField(plugin.id, component, field) },
+      notificationChannels: { register: (channel) => this.registerChannel(plugin.id, channel) },
     });
     return this;
   }
@@ -53,6 +56,16 @@ export class PluginRegistry {
     return [...this.fieldTypes.values()];
   }
 
+  /** Notification channels added by plugins, in registration order. */
+  channels(): NotificationChannelBinding[] {
+    return [...this.channelBindings.values()];
+  }
+
+  /** A notification channel by id, if registered. */
+  channel(id: string): NotificationChannelBinding | undefined {
+    return this.channelBindings.get(id);
+  }
+
   private registerTopic(pluginId: string, topic: string, handler: TopicHandler, options: TopicOptions = {}): void {
     this.assertOpen(`topic ${topic}`);
     if (!idPattern.test(topic)) throw new Error(`Topic "${topic}" of plugin ${pluginId} must be lowercase words separated by dots`);
@@ -73,6 +86,26 @@ export class PluginRegistry {
     const existing = this.fieldTypes.get(component);
     if (existing) throw new Error(`Form field ${component} is already registered by plugin ${existing.pluginId}`);
     this.fieldTypes.set(component, { component, ...field, pluginId });
+  }
+
+  private registerChannel(pluginId: string, channel: NotificationChannel): void {
+    this.assertOpen(`notification channel ${String(channel.id)}`);
+    const { id, name, deliver } = channel;
+    if (typeof id !== 'string' || !idPattern.test(id)) throw new Error(`Notification channel "${String(id)}" of plugin ${pluginId} must be lowercase words separated by dots or dashes`);
+    if (typeof deliver !== 'function') throw new Error(`Notification channel ${id} of plugin ${pluginId} has no deliver(notification, ctx) function`);
+    if (!name || typeof name['zh-CN'] !== 'string' || !name['zh-CN'] || typeof name.en !== 'string') {
+      throw new Error(`Notification channel ${id} of plugin ${pluginId} needs a name in zh-CN and en`);
+    }
+    const fields = channel.recipientFields ?? [];
+    const unknown = fields.filter((f) => f !== 'phone');
+    if (unknown.length > 0) throw new Error(`Notification channel ${id} of plugin ${pluginId} asks for unknown recipient fields: ${unknown.join(', ')}`);
+    const existing = this.channelBindings.get(id);
+    if (existing) throw new Error(`Notification channel ${id} is already registered by plugin ${existing.pluginId}; plugin ${pluginId} cannot register it again`);
+    const binding: NotificationChannelBinding = {
+      id, name: { 'zh-CN': name['zh-CN'], en: name.en }, pluginId, recipientFields: Object.freeze([...fields]),
+      deliver: (notification, ctx) => deliver.call(channel, notification, ctx),
+    };
+    this.channelBindings.set(id, Object.freeze(binding));
   }
 
   private assertOpen(what: string): void {

@@ -1,5 +1,7 @@
 /**
- * Notification channel: an external task with topic `gridflow.notify.webhook` posts the case event
+ * The webhook plugin. As a notification channel (id `webhook`, see webhook-channel.ts) it posts every
+ * in-app notification to the configured URL; it is registered only when that URL is configured.
+ * As a BPMN topic, an external task with topic `gridflow.notify.webhook` posts the case event
  * as JSON to a webhook. The URL comes from the process variable `webhookUrl`, else from the plugin
  * configuration. The request carries an idempotency key (the external task id), so a receiver sees
  * a retried delivery as the same one. 2xx: done; 4xx: the receiver refuses (BPMN error
@@ -7,16 +9,19 @@
  */
 import { BpmnError, definePlugin } from '@gridflow/engine';
 import type { GridflowPlugin, TopicTask } from '@gridflow/engine';
+import { SIGNATURE_HEADER, signBody, webhookChannel } from './webhook-channel.ts';
 
 /** Topic the plugin binds. */
 export const WEBHOOK_TOPIC = 'gridflow.notify.webhook';
 
 /** Configuration of the webhook channel. */
 export interface WebhookPluginOptions {
-  /** Used when the process gives no `webhookUrl`. */
+  /** Used when the process gives no `webhookUrl`; also where the notification channel posts (no URL: no channel). */
   defaultUrl?: string;
   /** Sent as `authorization: Bearer <token>` when set. */
   token?: string;
+  /** Shared secret: requests carry `x-gridflow-signature: sha256=<HMAC-SHA256 of the body>` when set. */
+  secret?: string;
   timeoutMs?: number;
   /** Only these hosts may be called (default: any). */
   allowedHosts?: string[];
@@ -52,7 +57,13 @@ export function webhookPlugin(options: WebhookPluginOptions = {}, clock: () => D
   return definePlugin({
     id: 'gridflow.webhook',
     apiVersion: 1,
-    setup({ topics }) {
+    setup({ topics, notificationChannels }) {
+      if (options.defaultUrl) {
+        notificationChannels.register(webhookChannel({
+          url: options.defaultUrl, ...(options.token ? { token: options.token } : {}), ...(options.secret ? { secret: options.secret } : {}),
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        }));
+      }
       topics.register(WEBHOOK_TOPIC, async (task) => {
         const url = typeof task.variables.webhookUrl === 'string' ? task.variables.webhookUrl : options.defaultUrl;
         if (!url) throw new BpmnError('WEBHOOK_NOT_CONFIGURED', 'No webhookUrl variable and no default webhook URL');
@@ -62,8 +73,10 @@ export function webhookPlugin(options: WebhookPluginOptions = {}, clock: () => D
         }
         const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': task.id };
         if (options.token) headers.authorization = `Bearer ${options.token}`;
+        const body = JSON.stringify(payloadOf(task, clock()));
+        if (options.secret) headers[SIGNATURE_HEADER] = signBody(options.secret, body);
         const res = await fetch(target, {
-          method: 'POST', headers, body: JSON.stringify(payloadOf(task, clock())),
+          method: 'POST', headers, body,
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
         if (res.status >= 400 && res.status < 500) {

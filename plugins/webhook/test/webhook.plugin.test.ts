@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -14,13 +15,16 @@ const bpmn = readFileSync(new URL('./fixtures/notify.bpmn', import.meta.url), 'u
 describe('webhook channel plugin', () => {
   let engine: TestEngine;
   let host: WorkerHost;
-  const received: { body: WebhookPayload; key: string | undefined; auth: string | undefined }[] = [];
+  const received: { body: WebhookPayload; key: string | undefined; auth: string | undefined; raw: string; signature: string | undefined }[] = [];
   let answer = 200;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
     req.on('end', () => {
-      received.push({ body: JSON.parse(body) as WebhookPayload, key: req.headers['idempotency-key'] as string | undefined, auth: req.headers.authorization });
+      received.push({
+        body: JSON.parse(body) as WebhookPayload, key: req.headers['idempotency-key'] as string | undefined, auth: req.headers.authorization,
+        raw: body, signature: req.headers['x-gridflow-signature'] as string | undefined,
+      });
       res.statusCode = answer;
       res.end();
     });
@@ -32,7 +36,7 @@ describe('webhook channel plugin', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     engine = await startTestEngine();
     await engine.deploy('notify-test', { 'notify.bpmn': bpmn });
-    const registry = new PluginRegistry().use(webhookPlugin({ token: 't0ken' }, () => new Date('2026-11-23T08:00:00Z'))).freeze();
+    const registry = new PluginRegistry().use(webhookPlugin({ token: 't0ken', secret: 's3cret' }, () => new Date('2026-11-23T08:00:00Z'))).freeze();
     host = new WorkerHost({ engineRestUrl: engine.restUrl, secret: engine.secret, registry, workerId: 'webhook-test', asyncResponseTimeoutMs: 2000 });
     host.start();
   });
@@ -58,7 +62,7 @@ describe('webhook channel plugin', () => {
     return activities.map((a) => a.activityId);
   };
 
-  it('posts the case event with an idempotency key and a bearer token', async () => {
+  it('posts the case event with an idempotency key, a bearer token and a signature', async () => {
     answer = 200;
     assert.deepEqual(await run('case-hook-1'), ['end']);
     const call = received.find((r) => r.body.caseId === 'case-hook-1');
@@ -69,6 +73,7 @@ describe('webhook channel plugin', () => {
     });
     assert.ok(call.key && call.key.length > 10);
     assert.equal(call.auth, 'Bearer t0ken');
+    assert.equal(call.signature, `sha256=${createHmac('sha256', 's3cret').update(call.raw).digest('hex')}`);
   });
 
   it('a refusing receiver (4xx) takes the WEBHOOK_REJECTED boundary', async () => {

@@ -8,8 +8,10 @@ import { migrateLatest } from '../db/migrate.ts';
 import { startServer } from '../server/serve.ts';
 import { redactUrl } from '../db/connection.ts';
 import { loadPlugins } from '../plugins/load-plugins.ts';
+import { boundTopicNames } from '../engine-host/core-topics.ts';
 import type { PluginRegistry } from '@gridflow/engine';
 import { EngineHost } from '../engine-host/engine-host.ts';
+import { startNotificationDelivery } from '../notifications/notification-delivery.ts';
 import { createLogger } from '../server/serve.ts';
 import { acquireDataDirLock } from '../backup/data-dir-lock.ts';
 import type { CliContext } from './context.ts';
@@ -29,6 +31,8 @@ async function prepareDemoLogins(db: Knex, password: string): Promise<{ username
 
 async function serveUntilStopped(ctx: CliContext, db: Knex, registry: PluginRegistry, banner: (url: string, engine: string) => void): Promise<void> {
   const logger = createLogger(ctx.config);
+  // Before the engine side starts: topic handlers and requests may notify, and notifications are queued for the channels in use.
+  const notifications = startNotificationDelivery(db, registry, ctx.config.notifications, logger);
   const engine = await EngineHost.start(db, ctx.config.engine, registry, logger);
   const running = await startServer(db, ctx.config, { logger, engine });
   banner(running.url, ctx.config.engine.url ?? `${ctx.config.engine.flavour} ${engine.connection.url}`);
@@ -38,6 +42,7 @@ async function serveUntilStopped(ctx: CliContext, db: Knex, registry: PluginRegi
     process.once('SIGTERM', stop);
   });
   await running.close();
+  await notifications.stop();
   await engine.stop();
 }
 
@@ -73,7 +78,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     const db = await ctx.database();
     await migrateLatest(db);
     const registry = await loadPlugins(ctx.config.plugins);
-    const { outcomes } = await new DefinitionsService(db, undefined, registry.topicNames()).import(demoDistrictPackageDir, 'demo');
+    const { outcomes } = await new DefinitionsService(db, undefined, boundTopicNames(registry)).import(demoDistrictPackageDir, 'demo');
     const logins = await prepareDemoLogins(db, ctx.config.demoPassword);
     const loaded = outcomes.map((o) => `${o.key}@${o.version}${o.status === 'unchanged' ? (en ? ' (already loaded)' : '（已存在）') : ''}`).join(', ');
     const banner = (url: string, engine?: string) => {

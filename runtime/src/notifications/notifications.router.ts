@@ -1,4 +1,7 @@
-/** Notifications API (mounted at /api/notifications): the signed-in user's own notifications only. */
+/**
+ * Notifications API (mounted at /api/notifications): the signed-in user's own notifications only;
+ * plus, for operators, their deliveries through channels (deliveries.router.ts).
+ */
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { Type } from '@sinclair/typebox';
@@ -7,6 +10,7 @@ import type { RegisteredRoute, RouteSpec } from '../http/route.ts';
 import { signedIn } from '../http/request-context.ts';
 import { notFound } from '../http/scoped.ts';
 import { notificationsOf } from './notifications.ts';
+import { deliveryRoutes } from './deliveries.router.ts';
 
 /** The notifications router. */
 export function notificationsRouter(db: Knex, clock: () => Date, registry: RegisteredRoute[]): Router {
@@ -39,6 +43,7 @@ export function notificationsRouter(db: Knex, clock: () => Date, registry: Regis
         return { ok: true, marked };
       },
     }),
+    ...deliveryRoutes(db, clock),
   ] as RouteSpec[];
   return mountRoutes(Router(), '/api/notifications', routes, registry);
 }

@@ -2,10 +2,12 @@
  * In-app notifications. Task operations notify the people concerned inside their own transaction:
  * 催办 the assignee (or, unclaimed, the task's candidate users and the members of its candidate
  * groups), 抄送 the users copied, 转办 and 委派 the new assignee. Users read only their own.
+ * Each notification is also queued, in the same transaction, for every channel in use (webhook …).
  */
 import type { Knex } from 'knex';
 import { taskCandidates } from '../access/candidate-groups.ts';
 import { isoOf } from '../db/values.ts';
+import { enqueueDeliveries, routedChannels } from './delivery-queue.ts';
 
 /** A notification to store. */
 export interface NewNotification {
@@ -13,7 +15,8 @@ export interface NewNotification {
   caseId: string | null;
   taskId: string | null;
   message: string;
-  fromUserId: number;
+  /** The sender; null for notices GridFlow sends itself (clock warnings, automatic supervision). */
+  fromUserId: number | null;
 }
 
 /** A notification as its user sees it. */
@@ -27,13 +30,22 @@ export interface NotificationView {
   read: boolean;
 }
 
-/** Stores one notification for each user id. */
+/** Stores one notification for each user id, each with its deliveries through the channels in use. */
 export async function notify(trx: Knex | Knex.Transaction, userIds: number[], n: NewNotification, now: Date): Promise<void> {
   const unique = [...new Set(userIds)].filter((id) => id !== n.fromUserId);
   if (unique.length === 0) return;
-  await trx('notifications').insert(unique.map((user_id) => ({
+  const rows = unique.map((user_id) => ({
     user_id, kind: n.kind, case_id: n.caseId, task_id: n.taskId, message: n.message.slice(0, 2000), from_user_id: n.fromUserId, created_at: now,
-  })));
+  }));
+  const channels = routedChannels();
+  if (channels.length === 0) {
+    await trx('notifications').insert(rows);
+    return;
+  }
+  for (const row of rows) {
+    const [id] = await trx('notifications').insert(row) as number[];
+    await enqueueDeliveries(trx, Number(id), channels, now);
+  }
 }
 
 /** User ids by username. */
