@@ -25,6 +25,8 @@ export type { BpmnFinding, LintBpmnOptions } from './bpmn/bpmn-finding.ts';
 export { definePlugin, BpmnError, PLUGIN_API_VERSION } from './plugins/plugin-api.ts';
 export type { GridflowPlugin, PluginSetupContext, TopicHandler, TopicOptions, TopicTask, TopicResult, TopicBinding, FormFieldType } from './plugins/plugin-api.ts';
 export { PluginRegistry } from './plugins/plugin-registry.ts';
+export { PermanentDeliveryError } from './plugins/notification-channel.ts';
+export type { NotificationChannel, NotificationChannelBinding, ChannelNotification, NotificationRecipient, RecipientField, DeliveryContext } from './plugins/notification-channel.ts';
 export { WorkerHost, retryBackoff } from './worker-host/worker-host.ts';
 export type { WorkerHostOptions, ResultStore, StoredOutcome, WorkerHostEvents } from './worker-host/worker-host.ts';
 export { createEngineClient } from './camunda/engine-client.ts';
@@ -38,7 +40,7 @@ export type { DeploymentsClient, DeployInput, DeployResult, DeploymentResource }
 export type { ProcessInstancesClient, StartInput, StartedInstance, ModificationInstruction, Page as EnginePage } from './camunda/process-instances.client.ts';
 export type { TasksClient, TaskFilter } from './camunda/tasks.client.ts';
 export type { MessagesClient, CorrelateInput, CorrelationResult, SignalInput } from './camunda/messages.client.ts';
-export type { JobsClient, JobFilter } from './camunda/jobs.client.ts';
+export type { JobsClient, JobFilter, JobDefinitionDto, JobDefinitionFilter } from './camunda/jobs.client.ts';
 export type { HistoryClient, ActivityHistoryFilter } from './camunda/history.client.ts';
 export type { IncidentsClient, IncidentFilter } from './camunda/incidents.client.ts';
 export type { ExternalTasksClient, ExternalTaskFilter, FetchAndLockInput } from './camunda/external-tasks.client.ts';
@@ -76,8 +78,8 @@ export { defaultWarningPolicy } from './clock/warning-policy.ts';
 export type { WarningLevel, WarningPolicy } from './clock/warning-policy.ts';
 export { clockState, nextTimerDates } from './clock/case-clock.ts';
 export type { ClockState, StageState, LimitProgress, TimerDates } from './clock/case-clock.ts';
-export { loadProcessShape, planReturn, reachableFrom } from './bpmn/process-shape.ts';
-export type { ProcessShape, ShapeNode, ActiveActivity, ReturnPlan } from './bpmn/process-shape.ts';
+export { loadProcessShape, planReturn, reachableFrom, planParticipants, participantCandidates } from './bpmn/process-shape.ts';
+export type { ProcessShape, ShapeNode, ActiveActivity, ReturnPlan, LoopShape, UserTaskPeople, ParticipantPlan, ParticipantKind, ParticipantRefusal } from './bpmn/process-shape.ts';
 export { assess, explain } from './assessment/assessment.ts';
 export type { Assessment, UnitAssessment, IndicatorValue, ExplainQuery, Explanation, CountedItems } from './assessment/assessment.ts';
 export type { AssessOptions, ProfileIndicator, GradeBand } from './assessment/assessment-input.ts';
@@ -91,3 +93,6 @@ export type {
   HandledEvent, ExtendedEvent, SuspendedEvent, ResumedEvent, VerificationRequestedEvent, VerifiedEvent, ReworkedEvent,
   ClosedEvent, VisitedEvent, ArchivedEvent,
 } from './assessment/case-history.ts';
+export { generateWhistleBpmn, escalationCondition } from './whistle/whistle-bpmn.ts';
+export { WHISTLE_FORMS, WHISTLE_PROCESS_KEY, WHISTLE_PROCESS_PATH, WHISTLE_RATINGS_INCOMPLETE, WHISTLE_STEPS, WHISTLE_TOPICS, WHISTLE_VARIABLES } from './whistle/whistle-template.ts';
+export type { WhistleEscalation, WhistleKind, WhistleTemplate } from './whistle/whistle-template.ts';

@@ -1,5 +1,6 @@
 /** Types of a resolved definitions package (mirror definitions/schemas/*.schema.json). */
 import type { FieldRule } from '../forms/field-rules.ts';
+import type { WhistleTemplate } from '../whistle/whistle-template.ts';
 
 export type OrgLevel = 'district' | 'street' | 'community' | 'grid';
 export type HandlingLevel = 'community' | 'street' | 'district';
@@ -64,7 +65,7 @@ export type RoleScope = 'grid' | 'community' | 'street' | 'district' | 'departme
 /** What access rules are about. */
 export type AccessSubject = 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord' | 'RegisterRecord';
 /** What a user may do to a subject. */
-export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import' | 'merge' | 'suspend';
+export type AccessAction = 'read' | 'report' | 'complete' | 'claim' | 'unmask' | 'administer' | 'publish' | 'export' | 'verify' | 'edit' | 'import' | 'merge' | 'suspend' | 'coordinate' | 'supervise' | 'whistle';
 /** A user's relation to an object. */
 export type AccessRelation = 'reporter' | 'assignee' | 'candidate' | 'handler' | 'whistle' | 'cc' | 'self';
 /** Kinds of personal data, each with its own masking. */
@@ -209,6 +210,8 @@ export interface PackageData {
   calendar?: WorkingCalendar;
   assessment?: AssessmentProfile;
   access?: { separationOfDuties?: SeparationOfDutiesRule[]; sensitiveFields?: SensitiveField[] };
+  /** The whistle template (吹哨): the `whistle` process is generated from it. */
+  whistles?: WhistleTemplate;
 }
 
 /** A resolved (base + overlay) and validated definitions package: what gets published. */

@@ -16,6 +16,14 @@ import { buildWorld, oracleAny, oracleCase, oracleUser } from './matrix-world.ts
 import type { Actor, FixtureCase, World } from './matrix-world.ts';
 import { registerProbe } from './matrix-registers.ts';
 import type { RegisterProbe } from './matrix-registers.ts';
+import { addClockFixtures, clockAnonymous, clockProbe } from './matrix-clock.ts';
+import type { ClockProbe } from './matrix-clock.ts';
+import { deliveryProbe, seedDeliveries } from './matrix-notifications.ts';
+import type { DeliveryProbe } from './matrix-notifications.ts';
+import { seedWhistles, whistleOf, whistleProbe, WHISTLE_STATS_PATH } from './matrix-whistles.ts';
+import type { WhistleProbe } from './matrix-whistles.ts';
+import { assessmentPath, assessmentProbe } from './matrix-assessment.ts';
+import type { AssessmentProbe } from './matrix-assessment.ts';
 
 const RAW_PHONE = '13900001111';
 let anonymousLogins = 0;
@@ -25,12 +33,16 @@ type Probe =
   | { kind: 'public'; call: (c: Credentials) => [string, string, unknown?]; expect: number }
   | { kind: 'session'; call: (c: Credentials) => [string, string, unknown?]; fresh?: boolean; expect?: number }
   | { kind: 'list'; subject: 'Case' | 'Task' | 'User' | 'OrgUnit' | 'Definition' | 'AuditRecord'; action: 'read' | 'export' | 'verify'; path: string }
-  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge' | 'suspend'; call: (c: FixtureCase) => [string, string, unknown?] }
+  | { kind: 'caseObject'; subject: 'Case' | 'Task'; action: 'read' | 'claim' | 'complete' | 'merge' | 'suspend' | 'coordinate' | 'supervise' | 'whistle'; call: (c: FixtureCase) => [string, string, unknown?] }
   | { kind: 'upload'; path: string }
   | { kind: 'withdraw' }
   | { kind: 'report'; path: string }
   | { kind: 'userObject'; action: 'read' | 'administer'; call: (username: string, w: World) => [string, string, unknown?] }
-  | RegisterProbe;
+  | RegisterProbe
+  | ClockProbe
+  | DeliveryProbe
+  | WhistleProbe
+  | AssessmentProbe;
 
 const probes: Record<string, Probe> = {
   'get /api/health': { kind: 'public', call: () => ['GET', '/api/health'], expect: 200 },
@@ -44,9 +56,14 @@ const probes: Record<string, Probe> = {
   // Nobody's notification 999999999: every user gets 404 (their own only).
   'post /api/notifications/:id/read': { kind: 'session', call: () => ['POST', '/api/notifications/999999999/read', {}], expect: 404 },
   'post /api/notifications/read-all': { kind: 'session', call: () => ['POST', '/api/notifications/read-all', {}], expect: 200 },
+  // Deliveries through channels: operators (administer User) see and retry those of users they may administer.
+  'get /api/notifications/deliveries': { kind: 'deliveryList', path: '/api/notifications/deliveries?limit=200' },
+  'post /api/notifications/deliveries/:id/retry': { kind: 'deliveryObject', call: (id) => ['POST', `/api/notifications/deliveries/${id}/retry`] },
   'post /api/auth/password': { kind: 'session', call: () => ['POST', '/api/auth/password', { currentPassword: 'wrong', newPassword: 'Another#2026' }] },
   'get /api/definitions': { kind: 'list', subject: 'Definition', action: 'read', path: '/api/definitions' },
   'get /api/org/units': { kind: 'list', subject: 'OrgUnit', action: 'read', path: '/api/org/units' },
+  // The departments of the definitions: directory data every signed-in user may read.
+  'get /api/org/departments': { kind: 'session', call: () => ['GET', '/api/org/departments'], expect: 200 },
   'get /api/users': { kind: 'list', subject: 'User', action: 'read', path: '/api/users?limit=200' },
   'get /api/users/:username': { kind: 'userObject', action: 'read', call: (u) => ['GET', `/api/users/${u}`] },
   'post /api/users/:username/unlock': { kind: 'userObject', action: 'administer', call: (u) => ['POST', `/api/users/${u}/unlock`] },
@@ -76,6 +93,31 @@ const probes: Record<string, Probe> = {
   'post /api/tasks/:id/return': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/return`, { to: 'register', reason: '矩阵' }] },
   'post /api/tasks/:id/cc': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/cc`, { users: ['nobody'], reason: '矩阵' }] },
   'post /api/tasks/:id/urge': { kind: 'caseObject', subject: 'Task', action: 'read', call: (c) => ['POST', `/api/tasks/${c.taskId}/urge`, { message: '矩阵' }] },
+  // 加签 / 减签 need the engine (absent here: 503 after the permission checks), so nothing changes.
+  'post /api/tasks/:id/participants': { kind: 'caseObject', subject: 'Task', action: 'coordinate', call: (c) => ['POST', `/api/tasks/${c.taskId}/participants`, { participant: 'D01' }] },
+  'delete /api/tasks/:id/participants/:participant': { kind: 'caseObject', subject: 'Task', action: 'coordinate', call: (c) => ['DELETE', `/api/tasks/${c.taskId}/participants/D01`] },
+  // The case clock: no fixture clock runs, so an extension request is refused (409) after the permission checks.
+  'get /api/cases/:id/clock': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/clock`] },
+  'post /api/tasks/:id/extension-requests': { kind: 'caseObject', subject: 'Task', action: 'complete', call: (c) => ['POST', `/api/tasks/${c.taskId}/extension-requests`, { amount: 1, reason: '矩阵' }] },
+  'get /api/cases/:id/extension-requests': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/extension-requests`] },
+  // Every fixture case has a decided request and a replied supervision (matrix-clock.ts): allowed callers get 409.
+  'post /api/extension-requests/:id/approve': { kind: 'extensionDecision', op: 'approve' },
+  'post /api/extension-requests/:id/reject': { kind: 'extensionDecision', op: 'reject' },
+  // Each supervisor is the assignee of their fixture case's task: supervising oneself is refused (409) after the permission checks.
+  'post /api/cases/:id/supervisions': { kind: 'caseObject', subject: 'Case', action: 'supervise', call: (c) => ['POST', `/api/cases/${c.id}/supervisions`, { opinion: '矩阵', replyWithin: { amount: 1, type: 'workDays' } }] },
+  'get /api/cases/:id/supervisions': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/supervisions`] },
+  'post /api/supervisions/:id/reply': { kind: 'supervisionReply' },
+  'get /api/supervisions': { kind: 'supervisionList', path: '/api/supervisions?limit=200' },
+  // 吹哨: every fixture case has a closed whistle (matrix-whistles.ts); blowing a new one needs the engine (absent: 503 after the checks).
+  'post /api/cases/:id/whistles': { kind: 'caseObject', subject: 'Case', action: 'whistle', call: (c) => ['POST', `/api/cases/${c.id}/whistles`, { kind: 'daily', reason: '矩阵', departments: ['D01'], leadDepartment: 'D01' }] },
+  'get /api/cases/:id/whistles/suggestion': { kind: 'caseObject', subject: 'Case', action: 'whistle', call: (c) => ['GET', `/api/cases/${c.id}/whistles/suggestion`] },
+  'get /api/cases/:id/whistles': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/cases/${c.id}/whistles`] },
+  'get /api/whistles/:id': { kind: 'caseObject', subject: 'Case', action: 'read', call: (c) => ['GET', `/api/whistles/${whistleOf(c)}`] },
+  'get /api/whistles/stats': { kind: 'whistleStats', path: WHISTLE_STATS_PATH },
+  // 考核: `export` on Case lets a user in; its scope decides the units listed and explained (matrix-assessment.ts).
+  'get /api/assessment': { kind: 'assessment', route: 'list' },
+  'get /api/assessment/explain': { kind: 'assessment', route: 'explain' },
+  'get /api/assessment/export': { kind: 'assessment', route: 'export' },
   // Only the completer may withdraw a step; no fixture task was completed, so it answers 404 (403 without the permission).
   'post /api/tasks/:id/withdraw': { kind: 'withdraw' },
   'post /api/attachments': { kind: 'upload', path: '/api/attachments?kind=photo&name=x.jpg' },
@@ -129,6 +171,9 @@ function send(base: string, as: Credentials, [method, path, body]: [string, stri
 async function runMatrix(db: Knex) {
   await prepareDemoDatabase(db);
   const world = await buildWorld(db);
+  const clockFixtures = await addClockFixtures(db, world);
+  const deliveries = await seedDeliveries(db, world);
+  await seedWhistles(db, world);
   const server = await startApiServer(db);
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => { if (!ok) failures.push(what); };
@@ -149,12 +194,15 @@ async function runMatrix(db: Knex) {
       const probe = probes[key] as Probe;
       // Anonymous callers get nothing but public routes.
       if (probe.kind !== 'public') {
-        const anonymous = probe.kind === 'withdraw' ? await send(server.url, {}, ['POST', '/api/tasks/x/withdraw', { reason: '矩阵' }])
+        const anonymous = probe.kind === 'extensionDecision' || probe.kind === 'supervisionReply' || probe.kind === 'supervisionList' ? await clockAnonymous(server.url, probe, world, clockFixtures)
+          : probe.kind === 'withdraw' ? await send(server.url, {}, ['POST', '/api/tasks/x/withdraw', { reason: '矩阵' }])
+          : probe.kind === 'assessment' ? await call(server.url, 'GET', assessmentPath(probe))
           : probe.kind === 'list' || probe.kind === 'upload' || probe.kind === 'report' ? await call(server.url, probe.kind === 'list' ? 'GET' : 'POST', probe.path)
           : probe.kind === 'caseObject' ? await send(server.url, {}, probe.call(world.inScope.get('grid-worker') as FixtureCase))
             : probe.kind === 'userObject' ? await send(server.url, {}, probe.call('wgy001', world))
               : probe.kind === 'recordObject' ? await send(server.url, {}, probe.call(world.recordOutOfScope))
-                : probe.kind === 'registers' || probe.kind === 'recordList' ? await call(server.url, 'GET', probe.path)
+                : probe.kind === 'registers' || probe.kind === 'recordList' || probe.kind === 'deliveryList' || probe.kind === 'whistleStats' ? await call(server.url, 'GET', probe.path)
+                  : probe.kind === 'deliveryObject' ? await send(server.url, {}, probe.call(deliveries.byUser.get('wgy001') ?? ''))
                   : probe.kind === 'recordCreate' || probe.kind === 'recordImport' ? await call(server.url, 'POST', probe.path, { body: {} }) : await send(server.url, {}, probe.call({}));
         check(anonymous.status === 401, `${key} anonymous → ${anonymous.status}, expected 401`);
       }
@@ -191,6 +239,14 @@ async function runMatrix(db: Knex) {
           await checkList(server.url, world, a, as, probe, cell, check);
         } else if (probe.kind === 'registers' || probe.kind === 'recordList' || probe.kind === 'recordCreate' || probe.kind === 'recordImport' || probe.kind === 'recordObject') {
           await registerProbe(server.url, world, a, as, probe, cell, check);
+        } else if (probe.kind === 'extensionDecision' || probe.kind === 'supervisionReply' || probe.kind === 'supervisionList') {
+          await clockProbe(server.url, world, clockFixtures, a, as, probe, cell, check);
+        } else if (probe.kind === 'deliveryList' || probe.kind === 'deliveryObject') {
+          await deliveryProbe(server.url, world, deliveries, a, as, probe, cell, check);
+        } else if (probe.kind === 'whistleStats') {
+          await whistleProbe(server.url, world, a, as, probe, cell, check);
+        } else if (probe.kind === 'assessment') {
+          await assessmentProbe(server.url, world, a, as, probe, cell, check);
         } else if (probe.kind === 'caseObject') {
           for (const [label, c] of [['in scope', world.inScope.get(a.role) as FixtureCase], ['out of scope', world.outOfScope]] as const) {
             const r = await send(server.url, as, probe.call(c));
