@@ -60,7 +60,7 @@ async function bench(kind: 'sqlite' | 'mariadb'): Promise<void> {
   const database = await createTestDatabase(kind);
   await prepareDemoDatabase(database.db);
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), `gf-bench-cases-${kind}-`)) });
-  const host = await EngineHost.start(database.db, config.engine, await loadPlugins(config.plugins), pino({ level: 'silent' }));
+  const host = await EngineHost.start(database.db, config.engine, await loadPlugins(config.plugins), pino({ level: process.env.GRIDFLOW_TEST_LOG ?? 'silent' }));
   const server = await startApiServer(database.db, { engine: host });
   try {
     const as: Record<string, Credentials> = {};

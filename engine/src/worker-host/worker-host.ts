@@ -49,6 +49,10 @@ export function retryBackoff(binding: Pick<TopicBinding, 'retryBackoffMs'>, atte
   return Math.min(600_000, binding.retryBackoffMs * 2 ** Math.max(0, attempt - 1));
 }
 
+/** Pause between long polls, and after a failed poll. */
+const POLL_AGAIN_MS = 10;
+const POLL_AFTER_ERROR_MS = 2_000;
+
 /** Subscribes every bound topic; `stop` ends polling. */
 export class WorkerHost {
   private client: Client | undefined;
@@ -65,7 +69,14 @@ export class WorkerHost {
       asyncResponseTimeout: o.asyncResponseTimeoutMs ?? 20_000,
       interceptors: [new BasicAuthInterceptor({ username: 'gridflow', password: o.secret })],
       autoPoll: false,
+      interval: POLL_AGAIN_MS,
     } as never);
+    // A long poll waits at the engine until work arrives, so the next one may follow at once (the
+    // client's default 300 ms pause is added to every service task's latency); after an error
+    // (engine down) the client waits longer instead of hammering it.
+    const options = (client as unknown as { options: { interval: number } }).options;
+    client.on('poll:success', () => { options.interval = POLL_AGAIN_MS; });
+    client.on('poll:error', () => { options.interval = POLL_AFTER_ERROR_MS; });
     for (const binding of o.registry.topics()) {
       const subscribeOptions: Record<string, unknown> = { lockDuration: binding.lockDurationMs };
       if (binding.variables) subscribeOptions.variables = binding.variables;

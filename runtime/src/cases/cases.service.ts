@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { transactionRetryingDeadlocks } from '../db/transaction.ts';
 import { toVariables } from '@gridflow/engine';
 import { engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
@@ -81,8 +82,9 @@ export class CasesService {
     const id = existing[0]?.id ?? (await engineFetch<{ id: string }>(this.engine, 'POST', `/engine-rest/process-definition/key/${encodeURIComponent(processKey)}/start`, {
       businessKey: caseId, variables: toVariables(variables),
     }, START_TIMEOUT_MS)).id;
-    await this.db('cases').where({ id: caseId }).whereNull('process_instance_id')
-      .update({ process_instance_id: id, status: 'running', updated_at: this.clock() });
+    // The outbox projection links the instance too (instance.started); both may meet on the row.
+    await transactionRetryingDeadlocks(this.db, (trx) => trx('cases').where({ id: caseId }).whereNull('process_instance_id')
+      .update({ process_instance_id: id, status: 'running', updated_at: this.clock() }));
     return id;
   }
 

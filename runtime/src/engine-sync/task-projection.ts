@@ -4,6 +4,7 @@
  * changed by an event newer than the last one applied to it (last_event_id).
  */
 import type { Knex } from 'knex';
+import { transactionRetryingDeadlocks } from '../db/transaction.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import type { CaseEventKind } from '../timeline/timeline.store.ts';
 import type { OutboxEvent } from './outbox-event.ts';
@@ -121,7 +122,9 @@ async function applyInstance(trx: Knex.Transaction, e: OutboxEvent, now: Date): 
 
 /** Applies a batch of events in one transaction. */
 export async function applyOutboxEvents(db: Knex, events: OutboxEvent[], now: Date): Promise<void> {
-  await db.transaction(async (trx) => {
+  // Writers of the same case rows run beside the projection (intake, completions, topic handlers):
+  // a deadlock victim runs again rather than passing for a lost engine.
+  await transactionRetryingDeadlocks(db, async (trx) => {
     for (const e of events) {
       if (e.type.startsWith('task.')) await applyTask(trx, e);
       else if (e.type.startsWith('incident.')) await applyIncident(trx, e);

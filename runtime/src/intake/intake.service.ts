@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { transactionRetryingDeadlocks } from '../db/transaction.ts';
 import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import type { Logger } from 'pino';
 import { UserError } from '@gridflow/engine';
@@ -93,7 +94,8 @@ export class IntakeService {
     const variables = startVariables(caseId, user, checked, channel);
     let trackingCode: string | undefined;
     try {
-      await this.db.transaction(async (trx) => {
+      await transactionRetryingDeadlocks(this.db, async (trx) => {
+        trackingCode = undefined;
         await recordIntake(trx, userId, request.key, { caseId, digest, response: { ...stored } }, now);
         await this.insertCase(trx, { caseId, user, checked, channel, variables, now });
         if (tracked) trackingCode = await issueTrackingCode(trx, caseId, now);
