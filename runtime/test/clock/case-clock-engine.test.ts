@@ -111,7 +111,7 @@ describe('case clock on the real engine', () => {
     fixed = null;
     offsetMs = -2 * HOUR + 4_000;
     const { caseId, instanceId } = await newCase({ eventType: '10002', urgent: true, handlerGroup: `community-staff@${PLACE.community}`, dispatchTier: 'street', handlingLevel: 'community' });
-    const started = await eventually('clock started', async () => db()('case_events').where({ case_id: caseId, kind: 'clock.started' }).first('at', 'details', 'source_key'));
+    const started = await eventually('clock started', async () => db()('case_events').where({ case_id: caseId, kind: 'clock.started' }).first('at', 'details', 'source_key') as Promise<{ at: unknown; details: string; source_key: string } | undefined>);
     const details = JSON.parse(started.details);
     assert.deepEqual([details.limit, details.limitSource], [{ type: 'urgent', amount: 2 }, 'urgentCondition']);
     const startedAt = dateOf(started.at) as Date;

@@ -102,8 +102,8 @@ describe('task forms of the standard case-handling process, end to end on the re
     const task = await taskAt('bmcz01', 'handleDepartment');
     const inbox = await call(server.url, 'GET', '/api/tasks?limit=200', { as: as.bmcz02 });
     assert.equal(inbox.body.items.some((t: { caseId: string }) => t.caseId === caseId), false, 'another department does not see it');
-    const foreign = await upload(server.url, as.wgy001);
-    const own = await upload(server.url, as.bmcz01);
+    const foreign = await upload(server.url, as.wgy001 as Credentials);
+    const own = await upload(server.url, as.bmcz01 as Credentials);
     const stolen = await complete('bmcz01', task.id, { handleResult: '已处置', handleDescription: '已清理楼道杂物', handlePhotos: [own, foreign] });
     assert.equal(stolen.status, 400);
     assert.deepEqual(stolen.body.error.details.map((d: { target: string }) => d.target), ['/body/values/handlePhotos/1']);

@@ -36,15 +36,22 @@ async function givenStreetTask(db: TestDatabase['db'], step: { key: string; name
   return taskId;
 }
 
-/** Signs in to the workbench and opens a task. */
-async function openTask(page: Page, base: string, username: string, taskId: string): Promise<void> {
+const givenAcceptTask = (db: TestDatabase['db']) => givenStreetTask(db, { key: 'accept', name: '受理立案', form: 'case-accept' });
+
+/** A page signed in as `username` with a task open, recording page errors and the completions sent. */
+async function openTask(browser: Browser, base: string, username: string, taskId: string): Promise<{ page: Page; errors: string[]; completions: unknown[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const completions: unknown[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
   await page.goto(`${base}/workbench`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(PASSWORD);
   await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
   await page.locator(`a[href="#/tasks/${taskId}"]`).click();
+  return { page, errors, completions };
 }
-const givenAcceptTask = (db: TestDatabase['db']) => givenStreetTask(db, { key: 'accept', name: '受理立案', form: 'case-accept' });
 
 const item = (page: Page, label: string) => page.locator('.ant-formily-item').filter({ has: page.locator('.ant-formily-item-label', { hasText: label }) });
 
@@ -69,17 +76,7 @@ describe('the workbench renders task forms with the server\'s field rules and re
   });
 
   it('given the street dispatcher at 受理立案, the report is read-only, the refusal reason appears and is required only when refusing, and only the step\'s fields are sent', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const completions: unknown[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
-
-    await page.goto(`${server.url}/workbench`);
-    await page.locator('#username').fill('jddd01');
-    await page.locator('#password').fill(PASSWORD);
-    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
-    await page.locator(`a[href="#/tasks/${taskId}"]`).click();
+    const { page, errors, completions } = await openTask(browser, server.url, 'jddd01', taskId);
     await page.getByText('受理立案', { exact: true }).waitFor();
 
     assert.equal(await item(page, '事件描述').locator('textarea').count(), 0, 'the report is shown read-only, not as an input');
@@ -111,16 +108,7 @@ describe('the workbench renders task forms with the server\'s field rules and re
   it('given the dispatch step with the responsibility list\'s suggestion, departments are picked by name, several assisting ones at once, and the district option asks for a reason', async () => {
     const dispatchTask = await givenStreetTask(database.db, { key: 'dispatch', name: '派遣', form: 'case-dispatch' },
       { ...report, acceptDecision: '立案', handlingLevel: 'department', primaryDepartment: 'D01', assistingDepartments: ['D14'] });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const completions: unknown[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
-    await page.goto(`${server.url}/workbench`);
-    await page.locator('#username').fill('jddd01');
-    await page.locator('#password').fill(PASSWORD);
-    await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
-    await page.locator(`a[href="#/tasks/${dispatchTask}"]`).click();
+    const { page, errors, completions } = await openTask(browser, server.url, 'jddd01', dispatchTask);
     await page.getByText('派遣', { exact: true }).first().waitFor();
 
     await item(page, '主办部门').getByText('区综合行政执法局（D01）').waitFor();
@@ -152,15 +140,10 @@ describe('the workbench renders task forms with the server\'s field rules and re
 
   it('given the street leader rating the departments of a whistle, rows are added and removed, each with its department and rating, and the list is sent as records', async () => {
     const rateTask = await givenStreetTask(database.db, { key: 'rate', name: '评价报到部门', form: 'whistle-rate', group: `street-leader@${GRID.slice(0, 9)}` });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const completions: unknown[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('/complete')) completions.push(r.postDataJSON()); });
-    await openTask(page, server.url, 'jdld01', rateTask);
+    const { page, errors, completions } = await openTask(browser, server.url, 'jdld01', rateTask);
     const add = page.getByRole('button', { name: /添加一行/ });
     await add.waitFor();
-    for (const [i, [code, rating]] of [['D01', '优秀'], ['D05', '较差'], ['D02', '良好']].entries()) {
+    for (const [i, [code, rating]] of ([['D01', '优秀'], ['D05', '较差'], ['D02', '良好']] as const).entries()) {
       await add.click();
       const row = page.locator('.ant-formily-array-items-item').nth(i);
       // Departments are searched by name or code.
