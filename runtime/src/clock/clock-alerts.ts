@@ -14,7 +14,7 @@ import { notify } from '../notifications/notifications.ts';
 import { AUTOMATIC_REPLY_WITHIN, raiseSupervision, type SupervisionLevel } from '../supervision/supervision-store.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import { caseClock } from './case-clock-events.ts';
-import { caseIdOf } from './clock-start-stop.ts';
+import { caseIdOf } from '../engine-host/topic-case.ts';
 import { localTimeText } from './local-time-text.ts';
 import { timerStep, type TimerStep } from './timer-step.ts';
 

@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import type { TopicTask } from '@gridflow/engine';
 import type { CoreTopicDeps } from '../engine-host/core-topics.ts';
+import { caseIdOf } from '../engine-host/topic-case.ts';
 import { activeDefinitions } from '../definitions/active-definitions.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import { caseClock, timerDatesOf, type ClockRow } from './case-clock-events.ts';
@@ -16,12 +17,6 @@ import { DUE_VARIABLE, WARN_VARIABLE } from './reschedule.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-/** The case a task works on: its business key, else its caseId variable. */
-export function caseIdOf(task: TopicTask): string {
-  const id = str(task.businessKey) ?? str(task.variables.caseId);
-  if (!id) throw new Error(`External task ${task.id} (${task.topic}) has no case: no business key and no caseId variable`);
-  return id;
-}
 
 interface CaseRow {
   id: string;

@@ -4,9 +4,9 @@
  * tasks' assignees (or, unclaimed, candidates) are the people to warn and urge.
  */
 import type { Knex } from 'knex';
-import { loadProcessShape } from '@gridflow/engine';
 import type { EngineClient, ProcessShape, TopicTask } from '@gridflow/engine';
 import { peopleOnTask } from '../notifications/notifications.ts';
+import { processShape } from '../engine-sync/process-shapes.ts';
 
 /** The open tasks of the watched step and who works on them. */
 export interface TimerStep {
@@ -16,20 +16,12 @@ export interface TimerStep {
   userIds: number[];
 }
 
-const shapes = new Map<string, Promise<ProcessShape>>();
-
-async function shapeOf(engine: EngineClient, definitionId: string): Promise<ProcessShape> {
-  let shape = shapes.get(definitionId);
-  if (!shape) {
-    shape = (async () => {
-      const { data, error } = await engine.rest.GET('/process-definition/{id}/xml', { params: { path: { id: definitionId } } });
-      if (error || !data?.bpmn20Xml) throw new Error(`Could not read the BPMN of ${definitionId}`);
-      return loadProcessShape(data.bpmn20Xml, definitionId.split(':')[0]);
-    })();
-    shape.catch(() => shapes.delete(definitionId));
-    shapes.set(definitionId, shape);
-  }
-  return shape;
+function shapeOf(engine: EngineClient, definitionId: string): Promise<ProcessShape> {
+  return processShape(definitionId, async () => {
+    const { data, error } = await engine.rest.GET('/process-definition/{id}/xml', { params: { path: { id: definitionId } } });
+    if (error || !data?.bpmn20Xml) throw new Error(`Could not read the BPMN of ${definitionId}`);
+    return data.bpmn20Xml;
+  });
 }
 
 /** The user task a boundary timer before `activityId` is attached to, if the shape says so. */

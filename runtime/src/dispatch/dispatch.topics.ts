@@ -5,8 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { UserError } from '@gridflow/engine';
-import type { TopicTask } from '@gridflow/engine';
 import type { CoreTopicDeps, CoreTopicModule } from '../engine-host/core-topics.ts';
+import { caseIdOf } from '../engine-host/topic-case.ts';
 import { activeDefinitions } from '../definitions/active-definitions.ts';
 import { appendCaseEvent } from '../timeline/timeline.store.ts';
 import { escalationOf, suggestDispatch } from './dispatch-suggestion.ts';
@@ -15,13 +15,6 @@ export const SUGGEST_TOPIC = 'gridflow.dispatch.suggest';
 export const ESCALATE_TOPIC = 'gridflow.dispatch.escalate';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-/** The case a task works on: its business key, else its caseId variable. */
-function caseIdOf(task: TopicTask): string {
-  const id = str(task.businessKey) ?? str(task.variables.caseId);
-  if (!id) throw new Error(`External task ${task.id} (${task.topic}) has no case: no business key and no caseId variable`);
-  return id;
-}
 
 async function caseValues(trx: Knex.Transaction, caseId: string): Promise<Record<string, unknown>> {
   const row = await trx('cases').where({ id: caseId }).first('form_values') as { form_values: string | null } | undefined;
@@ -55,12 +48,9 @@ export const dispatchTopics: CoreTopicModule = {
           details: { level: s.level, tier: s.tier, handlingLevel: s.handlingLevel, primaryDepartment: s.primaryDepartment, assistingDepartments: s.assistingDepartments, basis: s.basis, source: s.source },
         });
       });
-      return {
-        variables: {
-          suggestedLevel: s.level, dispatchTier: s.tier, suggestedPrimaryDepartment: s.primaryDepartment,
-          suggestedAssistingDepartments: s.assistingDepartments, assistingDepartments: s.assistingDepartments,
-        },
-      };
+      // The suggestion itself is on the timeline and in the case's values; the process needs the
+      // tier that dispatches and the list its 协办 step runs over.
+      return { variables: { dispatchTier: s.tier, assistingDepartments: s.assistingDepartments } };
     }, { variables: ['caseId', 'eventType', 'gridCode', 'communityCode', 'streetCode', 'districtCode'] });
 
     topics.register(ESCALATE_TOPIC, async (task) => {

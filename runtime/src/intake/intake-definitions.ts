@@ -1,11 +1,12 @@
 /**
  * What intake reads of the active definitions: the process a report starts (the manifest's
- * `intakeProcess`) and the event catalogue (subclass names and urgency). Published versions are
- * immutable, so what is read of a version is kept.
+ * `intakeProcess`) and the event catalogue (subclass names and urgency), from the active
+ * definitions (runtime/src/definitions/active-definitions.ts), kept per package in use.
  */
 import type { Knex } from 'knex';
-import { parseRef } from '@gridflow/engine';
-import type { EventClass, Manifest, Subclass } from '@gridflow/engine';
+import type { Subclass } from '@gridflow/engine';
+import { activeDefinitions } from '../definitions/active-definitions.ts';
+import type { DistrictDefinitions } from '../definitions/active-definitions.ts';
 
 /** The process a report starts when the manifest names none. */
 export const DEFAULT_INTAKE_PROCESS = 'case-handling';
@@ -20,36 +21,25 @@ export interface IntakeDefinitions {
   subclasses: Map<string, Subclass>;
 }
 
-interface VersionRow {
-  id: number;
-  package_key: string;
-  base_ref: string | null;
-  manifest_json: string;
-}
-
-/** Reads (and keeps) the intake settings of active definitions versions. */
+/** The intake settings of the active definitions in use for a district (the first active leaf when none matches). */
 export class IntakeDefinitionsLoader {
-  private readonly byVersion = new Map<number, IntakeDefinitions>();
+  private readonly byPackage = new WeakMap<DistrictDefinitions, IntakeDefinitions>();
 
   constructor(private readonly db: Knex) {}
 
-  /** The settings of the active package in use for a district (the first active leaf when none matches). */
   async forDistrict(districtCode: string | undefined): Promise<IntakeDefinitions> {
-    const active = await this.db('definition_versions').whereNotNull('activated_at').select('id', 'package_key', 'base_ref', 'manifest_json') as VersionRow[];
-    const bases = new Set(active.flatMap((v) => (v.base_ref ? [parseRef(v.base_ref).key] : [])));
-    const leaves = active.filter((v) => !bases.has(v.package_key)).sort((a, b) => a.id - b.id);
-    const manifests = leaves.map((v) => ({ row: v, manifest: JSON.parse(v.manifest_json) as Manifest }));
-    const chosen = manifests.find((m) => districtCode && m.manifest.districtCode === districtCode) ?? manifests[0];
+    const active = await activeDefinitions(this.db);
+    const chosen = active.forDistrict(districtCode) ?? active.districts[0];
     if (!chosen) return { processKey: DEFAULT_INTAKE_PROCESS, subclasses: new Map() };
-    const known = this.byVersion.get(chosen.row.id);
-    if (known) return known;
-    const file = await this.db('definition_files').where({ version_id: chosen.row.id, kind: 'catalogue' }).first('content') as { content: string } | undefined;
-    const classes = file ? (JSON.parse(file.content) as { classes: EventClass[] }).classes : [];
-    const loaded: IntakeDefinitions = {
-      processKey: chosen.manifest.intakeProcess ?? DEFAULT_INTAKE_PROCESS,
-      subclasses: new Map(classes.flatMap((c) => c.subclasses.map((s) => [s.code, s] as const))),
-    };
-    this.byVersion.set(chosen.row.id, loaded);
+    let loaded = this.byPackage.get(chosen);
+    if (!loaded) {
+      const classes = chosen.pkg.data.catalogue?.classes ?? [];
+      loaded = {
+        processKey: chosen.pkg.manifest.intakeProcess ?? DEFAULT_INTAKE_PROCESS,
+        subclasses: new Map(classes.flatMap((c) => c.subclasses.map((sc) => [sc.code, sc] as const))),
+      };
+      this.byPackage.set(chosen, loaded);
+    }
     return loaded;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { UserError, loadProcessShape, planReturn } from '@gridflow/engine';
+import { UserError, planReturn } from '@gridflow/engine';
 import { taskCandidates } from '../access/candidate-groups.ts';
 import type { ActiveActivity, LocalizedText, ProcessShape, ReturnPlan } from '@gridflow/engine';
 import { AuditLog } from '../audit/audit.store.ts';
@@ -14,6 +14,7 @@ import { appendCaseEvent, timelineActor } from '../timeline/timeline.store.ts';
 import { notify } from '../notifications/notifications.ts';
 import { EngineHttpError, engineFetch } from '../engine-sync/engine-connection.ts';
 import type { EngineConnection } from '../engine-sync/engine-connection.ts';
+import { processShape } from '../engine-sync/process-shapes.ts';
 import { actorOf } from '../http/request-context.ts';
 import type { RequestContext, SignedInUser } from '../http/request-context.ts';
 import { clientOf } from '../http/scoped.ts';
@@ -42,7 +43,6 @@ function flatten(tree: ActivityTree, parent?: string, out: ActiveActivity[] = []
 
 /** Task operations against the engine. */
 export class TaskOperations {
-  private readonly shapes = new Map<string, ProcessShape>();
 
   constructor(private readonly db: Knex, private readonly clock: () => Date) {}
 
@@ -124,13 +124,9 @@ export class TaskOperations {
   }
 
   /** The shape of a deployed process definition (cached per definition id). */
-  async shape(engine: EngineConnection, definitionId: string): Promise<ProcessShape> {
-    const hit = this.shapes.get(definitionId);
-    if (hit) return hit;
-    const { bpmn20Xml } = await engineFetch<{ bpmn20Xml: string }>(engine, 'GET', `/engine-rest/process-definition/${encodeURIComponent(definitionId)}/xml`);
-    const shape = await loadProcessShape(bpmn20Xml, definitionId.split(':')[0]);
-    this.shapes.set(definitionId, shape);
-    return shape;
+  shape(engine: EngineConnection, definitionId: string): Promise<ProcessShape> {
+    return processShape(definitionId, async () =>
+      (await engineFetch<{ bpmn20Xml: string }>(engine, 'GET', `/engine-rest/process-definition/${encodeURIComponent(definitionId)}/xml`)).bpmn20Xml);
   }
 }
 
